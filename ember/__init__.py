@@ -1,0 +1,71 @@
+"""ember: a deep-learning framework on NumPy with PyTorch's API.
+
+>>> import ember as torch
+>>> torch.manual_seed(0); torch.rand(2)
+tensor([0.4963, 0.7682])
+"""
+from . import _dtype
+from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, float32, float64,
+                     bfloat16, half, float, double, short, int, long, get_default_dtype,
+                     set_default_dtype, promote_types, result_type, can_cast, finfo, iinfo)
+from ._device import device
+from ._tensor import (Tensor, Size, FloatTensor, DoubleTensor, HalfTensor, LongTensor,
+                      IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor)
+from . import autograd
+from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
+from . import _ops
+from ._printing import set_printoptions, get_printoptions
+
+for _mod in _ops.modules:
+    for _name in getattr(_mod, '__all__', ()):
+        globals()[_name] = getattr(_mod, _name)
+del _mod, _name
+
+from . import random
+from .random import (manual_seed, seed, initial_seed, get_rng_state, set_rng_state, Generator,
+                     default_generator)
+from . import cuda
+from . import linalg
+
+strided = 'torch.strided'
+__version__ = '0.1.0'
+
+
+def is_storage(obj):
+    return False
+
+
+def typename(obj):
+    """The PyTorch type name of a tensor ('torch.FloatTensor') or a Python object."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    return type(obj).__module__ + '.' + type(obj).__qualname__
+
+
+def set_default_tensor_type(t):
+    """Legacy: set the default float dtype from a tensor type (e.g. DoubleTensor)."""
+    set_default_dtype(t._legacy_dtype if hasattr(t, '_legacy_dtype') else Tensor(0).type(t).dtype)
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Accepted for compatibility: ember's CPU ops are deterministic already."""
+
+
+def are_deterministic_algorithms_enabled():
+    return True
+
+
+def get_num_threads():
+    import os
+    return os.cpu_count() or 1
+
+
+def set_num_threads(n):
+    """Accepted for compatibility (NumPy's BLAS threads are set by environment variables)."""
+
+
+def compile(model=None, **kwargs):
+    """Returns the model unchanged (ember has no compiler)."""
+    if model is None:
+        return lambda m: m
+    return model

@@ -1,0 +1,612 @@
+"""class Tensor: one backend array plus autograd metadata.
+
+Operators and most methods are attached by ``ember._ops`` (one definition per op);
+this file holds what is about the tensor itself: construction, properties, conversion,
+and the autograd entry points.
+
+>>> t = ember.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+>>> t.shape, t.dtype, t.is_leaf
+(torch.Size([2, 2]), torch.float32, True)
+"""
+import numbers
+
+import numpy as np
+
+from . import _dtype as D
+from ._device import CPU, array_device, move, to_device, xp_of
+from .autograd import engine
+from .autograd.grad_mode import STATE
+
+_new = object.__new__
+_NP_TO_DTYPE = D._BY_NP
+
+
+class Size(tuple):
+    """A tensor's shape; a tuple that prints as ``torch.Size([2, 3])``.
+
+    >>> ember.zeros(2, 3).shape
+    torch.Size([2, 3])
+    """
+    __slots__ = ()
+
+    def __repr__(self):
+        return f'torch.Size({list(self)})'
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+
+_ndarray = np.ndarray
+_generic = np.generic
+
+
+def _make(arr):
+    """Wrap a backend array in a Tensor without copying (NumPy scalars become 0-d arrays)."""
+    if arr.__class__ is not _ndarray and isinstance(arr, _generic):
+        arr = np.asarray(arr)
+    t = _new(Tensor)
+    t._data = arr
+    return t
+
+
+class Tensor:
+    """A multi-dimensional array with autograd, API-compatible with ``torch.Tensor``.
+
+    ``Tensor(data)`` is the legacy constructor: it always makes a default-dtype tensor.
+
+    >>> ember.Tensor([[5]])
+    tensor([[5.]])
+    """
+    __slots__ = ('_data', '__dict__', '__weakref__')
+    # Defaults for autograd metadata; instances override only what they use.
+    grad = None
+    grad_fn = None
+    _rg = False
+    _vc = None            # shared version counter [n] (views share their base's)
+    _base = None
+    _out_nr = 0
+    _hooks = None
+    __array_priority__ = 1000  # so numpy defers `ndarray * tensor` to Tensor.__rmul__
+
+    def __new__(cls, *args, **kwargs):
+        return _legacy_new(cls, D.get_default_dtype(), args, kwargs)
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    # ---- properties -------------------------------------------------------
+    @property
+    def dtype(self):
+        return _NP_TO_DTYPE[self._data.dtype]
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    @property
+    def device(self):
+        arr = self._data
+        return CPU if arr.__class__ is np.ndarray else array_device(arr)
+
+    @property
+    def is_cuda(self):
+        return self._data.__class__ is not np.ndarray
+
+    @property
+    def is_cpu(self):
+        return self._data.__class__ is np.ndarray
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def requires_grad(self):
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def data(self):
+        """A tensor sharing this one's memory, outside the graph (its own version counter)."""
+        return _make(self._data)
+
+    @data.setter
+    def data(self, other):
+        self._data = other._data if isinstance(other, Tensor) else np.asarray(other)
+
+    @property
+    def _version(self):
+        vc = self._vc
+        return vc[0] if vc is not None else 0
+
+    @property
+    def layout(self):
+        return 'torch.strided'
+
+    @property
+    def output_nr(self):
+        return self._out_nr
+
+    @property
+    def retains_grad(self):
+        fn = self.grad_fn
+        return fn is not None and bool(fn._retain) and self._out_nr in fn._retain
+
+    # ---- size and memory --------------------------------------------------
+    def size(self, dim=None):
+        """The shape, or one dimension of it.
+
+        >>> ember.zeros(2, 3).size(-1)
+        3
+        """
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim, 'size')]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        """Strides in elements, as in PyTorch."""
+        isz = self._data.itemsize
+        st = tuple(s // isz for s in self._data.strides)
+        return st if dim is None else st[_wrap_dim(dim, self._data.ndim, 'stride')]
+
+    def is_contiguous(self, memory_format=None):
+        return bool(self._data.flags.c_contiguous)
+
+    def data_ptr(self):
+        arr = self._data
+        return arr.ctypes.data if arr.__class__ is np.ndarray else arr.data.ptr
+
+    def untyped_storage(self):
+        base = self._data
+        while getattr(base, 'base', None) is not None:
+            base = base.base
+        return base
+
+    def storage_offset(self):
+        arr = self._data
+        base = self.untyped_storage()
+        if arr.__class__ is not np.ndarray:
+            return (arr.data.ptr - base.data.ptr) // arr.itemsize
+        return (arr.ctypes.data - np.asarray(base).ctypes.data) // arr.itemsize
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == 'f'
+
+    def is_complex(self):
+        return False
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def get_device(self):
+        return -1 if self.is_cpu else (self.device.index or 0)
+
+    # ---- conversion to Python / NumPy -------------------------------------
+    def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        >>> ember.tensor([2.5]).item()
+        2.5
+        """
+        arr = self._data
+        if arr.size != 1:
+            raise RuntimeError(f'a Tensor with {arr.size} elements cannot be converted to Scalar')
+        return arr.reshape(()).item() if arr.__class__ is np.ndarray else arr.reshape(()).get().item()
+
+    def tolist(self):
+        """Nested Python lists of the values (a number for a 0-d tensor)."""
+        arr = self._data
+        return (arr if arr.__class__ is np.ndarray else arr.get()).tolist()
+
+    def numpy(self, *, force=False):
+        """The NumPy array sharing this tensor's memory (CPU only, no grad unless force=True).
+
+        >>> ember.ones(2).numpy()
+        array([1., 1.], dtype=float32)
+        """
+        if self._rg and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        arr = self._data
+        if arr.__class__ is not np.ndarray:
+            if not force:
+                raise TypeError("can't convert cuda:0 device type tensor to numpy. Use "
+                                "Tensor.cpu() to copy the tensor to host memory first.")
+            return arr.get()
+        return arr
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self._data
+        if arr.__class__ is not np.ndarray:
+            arr = arr.get()
+        return arr if dtype is None else arr.astype(dtype, copy=False)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError('len() of a 0-d tensor')
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError('iteration over a 0-d tensor')
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        arr = self._data
+        if arr.size != 1:
+            raise RuntimeError(f'Boolean value of Tensor with more than one value is ambiguous')
+        return bool(arr.reshape(()))
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in 'iub' or self._data.size != 1:
+            raise TypeError('only integer tensors of a single element can be converted to an index')
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._printing import tensor_repr
+        return tensor_repr(self, tensor_contents=tensor_contents)
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self.__array__(), self._rg, str(self.device)))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError('Only Tensors created explicitly by the user (graph leaves) '
+                               'support the deepcopy protocol at the moment.')
+        if id(self) in memo:
+            return memo[id(self)]
+        new = _new(type(self))
+        new._data = self._data.copy()
+        if self._rg:
+            new._rg = True
+        if self.grad is not None:
+            new.grad = self.grad.__deepcopy__(memo)
+        for k, v in self.__dict__.items():
+            if k not in ('_rg', 'grad', '_vc', '_base', '_hooks'):
+                import copy
+                setattr(new, k, copy.deepcopy(v, memo))
+        memo[id(self)] = new
+        return new
+
+    def __setstate__(self, state):
+        pass
+
+    # ---- autograd ----------------------------------------------------------
+    def requires_grad_(self, requires_grad=True):
+        """Turn gradient tracking on (or off) for a leaf tensor, in place; returns self.
+
+        >>> w = ember.zeros(3).requires_grad_()
+        """
+        if not self.is_leaf:
+            if requires_grad:
+                return self
+            raise RuntimeError('you can only change requires_grad flags of leaf variables. If '
+                               'you want to use a computed variable in a subgraph that doesn\'t '
+                               'require differentiation use var_no_grad = var.detach().')
+        if requires_grad and self._data.dtype.kind not in 'f':
+            raise RuntimeError('only Tensors of floating point and complex dtype can require '
+                               f'gradients (got {self.dtype}); convert first, e.g. x.float()')
+        self._rg = bool(requires_grad)
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor w.r.t. the graph leaves and accumulate it
+        into their ``.grad``.
+
+        >>> x = ember.tensor(3., requires_grad=True); (x * x).backward(); x.grad
+        tensor(6.)
+        """
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        fn = self.grad_fn
+        if fn is None:
+            return
+        import weakref
+        if fn._retain is None:
+            fn._retain = {}
+        fn._retain[self._out_nr] = weakref.ref(self)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
+        replacement. Returns a handle with ``remove()``.
+
+        >>> h = x.register_hook(lambda g: g * 2)
+        """
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        fn = self.grad_fn
+        if fn is not None:
+            return fn._add_pre_hook(self._out_nr, hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return engine._Handle(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` after the gradient was accumulated into this leaf."""
+        if self._hooks is None:
+            self._hooks = []
+        def run(g, _t=self):
+            return None
+        self._hooks.append(run)
+        return engine._Handle(self._hooks, run)
+
+    def detach(self):
+        """A tensor sharing memory (and version counter) with this one, outside the graph.
+
+        >>> y = x.detach()
+        """
+        t = _new(Tensor)
+        t._data = self._data
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = [0]
+        t._vc = vc
+        return t
+
+    def detach_(self):
+        """Detach this tensor from the graph in place (it becomes a leaf)."""
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    # ---- dtype / device conversion ----------------------------------------
+    def to(self, *args, **kwargs):
+        """Convert dtype and/or device: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+        ``to(other)``; returns self when nothing changes (unless copy=True).
+
+        >>> ember.tensor([1, 2]).to(ember.float32)
+        tensor([1., 2.])
+        """
+        dev, dt, copy = _parse_to(args, kwargs)
+        return _to(self, dev, dt, copy)
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        """Without arguments, the legacy type name ('torch.FloatTensor'); otherwise a cast."""
+        if dtype is None:
+            name = _LEGACY_NAMES[self.dtype.name]
+            return f'torch.cuda.{name}' if self.is_cuda else f'torch.{name}'
+        if isinstance(dtype, str) and dtype.endswith('Tensor'):
+            cuda = '.cuda.' in dtype
+            dt = _LEGACY_BY_NAME[dtype.rsplit('.', 1)[-1]]
+            return _to(self, to_device('cuda') if cuda else None, dt, False)
+        if isinstance(dtype, type) and issubclass(dtype, Tensor) and hasattr(dtype, '_legacy_dtype'):
+            return _to(self, None, dtype._legacy_dtype, False)
+        return _to(self, None, D.to_dtype(dtype), False)
+
+    def type_as(self, other):
+        return _to(self, other.device, other.dtype, False)
+
+    def cpu(self, memory_format=None):
+        return _to(self, CPU, None, False)
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        dev = to_device('cuda' if device is None else (device if not isinstance(device, int) else f'cuda:{device}'))
+        return _to(self, dev, None, False)
+
+    def float(self, memory_format=None):
+        return _to(self, None, D.float32, False)
+
+    def double(self, memory_format=None):
+        return _to(self, None, D.float64, False)
+
+    def half(self, memory_format=None):
+        return _to(self, None, D.float16, False)
+
+    def bfloat16(self, memory_format=None):
+        if D.bfloat16 is None:
+            raise RuntimeError('bfloat16 needs the optional ml_dtypes package: pip install ember[bfloat16]')
+        return _to(self, None, D.bfloat16, False)
+
+    def long(self, memory_format=None):
+        return _to(self, None, D.int64, False)
+
+    def int(self, memory_format=None):
+        return _to(self, None, D.int32, False)
+
+    def short(self, memory_format=None):
+        return _to(self, None, D.int16, False)
+
+    def char(self, memory_format=None):
+        return _to(self, None, D.int8, False)
+
+    def byte(self, memory_format=None):
+        return _to(self, None, D.uint8, False)
+
+    def bool(self, memory_format=None):
+        return _to(self, None, D.bool, False)
+
+    def pin_memory(self):
+        return self
+
+    def is_pinned(self):
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def is_shared(self):
+        return False
+
+
+def _rebuild(arr, requires_grad, device='cpu'):
+    t = _make(np.array(arr))
+    if device != 'cpu':
+        t = t.to(device)
+    if requires_grad:
+        t._rg = True
+    return t
+
+
+def _wrap_dim(dim, ndim, op='dim'):
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(f'Dimension out of range (expected to be in range of [{-n}, {n - 1}], '
+                         f'but got {dim})')
+    return dim % n
+
+
+_LEGACY_NAMES = {'float32': 'FloatTensor', 'float64': 'DoubleTensor', 'float16': 'HalfTensor',
+                 'bfloat16': 'BFloat16Tensor', 'int64': 'LongTensor', 'int32': 'IntTensor',
+                 'int16': 'ShortTensor', 'int8': 'CharTensor', 'uint8': 'ByteTensor',
+                 'bool': 'BoolTensor'}
+_LEGACY_BY_NAME = {v: D._BY_NAME[k] for k, v in _LEGACY_NAMES.items() if k in D._BY_NAME}
+
+
+def _parse_to(args, kwargs):
+    dev = dt = None
+    copy = kwargs.pop('copy', False)
+    kwargs.pop('non_blocking', None)
+    kwargs.pop('memory_format', None)
+    if 'dtype' in kwargs:
+        dt = D.to_dtype(kwargs.pop('dtype'))
+    if 'device' in kwargs:
+        dev = to_device(kwargs.pop('device'))
+    if 'other' in kwargs:
+        args = args + (kwargs.pop('other'),)
+    if kwargs:
+        raise TypeError(f'to() got unexpected keyword arguments {sorted(kwargs)}')
+    for a in args:
+        if isinstance(a, Tensor):
+            dev, dt = a.device, a.dtype
+        elif isinstance(a, D.dtype):
+            dt = a
+        elif isinstance(a, bool):
+            pass           # legacy non_blocking / copy positional flags
+        elif isinstance(a, (str, int)) or a.__class__.__name__ == 'device':
+            dev = to_device(a)
+        elif a is not None:
+            dt = D.to_dtype(a)
+    return dev, dt, copy
+
+
+def _to(t, dev, dt, copy):
+    arr = t._data
+    same_dev = dev is None or (dev.type == 'cpu') == (arr.__class__ is np.ndarray)
+    same_dt = dt is None or arr.dtype == dt.np
+    if same_dev and same_dt and not copy:
+        return t
+    from ._ops.conversion import to_copy
+    return to_copy(t, None if same_dev else dev, None if same_dt else dt)
+
+
+def _legacy_new(cls, dt, args, kwargs):
+    device = kwargs.pop('device', None)
+    if 'size' in kwargs:
+        args = tuple(kwargs.pop('size'))
+    if kwargs:
+        raise TypeError(f'{cls.__name__}() got unexpected keyword arguments {sorted(kwargs)}')
+    if len(args) == 0:
+        arr = np.empty((0,), dt.np)
+    elif len(args) == 1 and not isinstance(args[0], numbers.Integral):
+        src = args[0]
+        if isinstance(src, Tensor):
+            if src.dtype is not dt:
+                raise TypeError(f'expected {dt} (got {src.dtype})')
+            return src
+        from ._ops.creation import _array_from_data
+        arr = _array_from_data(src, dt)
+    else:
+        if len(args) == 1 and isinstance(args[0], (tuple, list)):
+            args = tuple(args[0])
+        if not all(isinstance(a, numbers.Integral) for a in args):
+            raise TypeError(f'{cls.__name__}() takes a sequence of data or integer sizes, got {args!r}')
+        arr = np.empty(tuple(int(a) for a in args), dt.np)
+        if dt.is_floating_point:
+            arr.fill(0)
+    t = _new(Tensor if cls is Tensor or hasattr(cls, '_legacy_dtype') else cls)
+    t._data = arr
+    if device is not None:
+        t = _to(t, to_device(device), None, False)
+    return t
+
+
+def _legacy_class(name, dt):
+    def __new__(cls, *args, **kwargs):
+        return _legacy_new(cls, dt, args, kwargs)
+    meta = type(Tensor)
+    return meta(name, (Tensor,), {'__new__': __new__, '__slots__': (), '_legacy_dtype': dt,
+                                  '__doc__': f'Legacy constructor: ``{name}(data)`` makes a {dt} tensor.'})
+
+
+class _LegacyMeta(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls._legacy_dtype
+
+
+def _legacy(name, dt):
+    return _LegacyMeta(name, (), {
+        '__new__': lambda cls, *a, **k: _legacy_new(Tensor, dt, a, k),
+        '_legacy_dtype': dt,
+        '__doc__': f'Legacy constructor: ``{name}(data)`` makes a {dt} tensor.'})
+
+
+FloatTensor = _legacy('FloatTensor', D.float32)
+DoubleTensor = _legacy('DoubleTensor', D.float64)
+HalfTensor = _legacy('HalfTensor', D.float16)
+LongTensor = _legacy('LongTensor', D.int64)
+IntTensor = _legacy('IntTensor', D.int32)
+ShortTensor = _legacy('ShortTensor', D.int16)
+CharTensor = _legacy('CharTensor', D.int8)
+ByteTensor = _legacy('ByteTensor', D.uint8)
+BoolTensor = _legacy('BoolTensor', D.bool)
+
+engine._make = _make
+engine._Tensor = Tensor

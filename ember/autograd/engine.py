@@ -1,0 +1,477 @@
+"""The autograd graph: Node (one per recorded operation) and the engine that walks it.
+
+An operator records itself with :func:`record`; ``Tensor.backward`` and ``autograd.grad``
+call :func:`run_backward`. Gradients are Tensors and backward formulas use ember's own ops,
+so ``create_graph=True`` gives higher-order gradients for free.
+
+>>> x = ember.tensor([1., 2.], requires_grad=True)
+>>> (x * x).sum().backward(); x.grad
+tensor([2., 4.])
+"""
+import traceback
+
+from .grad_mode import STATE
+
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
+
+
+class Node:
+    """One recorded operation: its backward function, edges to its inputs and saved values.
+
+    ``grad_fn`` of a non-leaf tensor is a Node; ``grad_fn.name()`` is PyTorch's name,
+    e.g. ``'MulBackward0'``.
+    """
+    __slots__ = ('_name', '_backward', 'next', 'meta', '_saved', '_versions', 'ctx', '_n_out',
+                 '_pre_hooks', '_hooks', '_retain', '_out_saved', 'trace', 'metadata', '__weakref__')
+
+    def __init__(self, name, backward, n_out=1):
+        self._name = name
+        self._backward = backward
+        self._n_out = n_out
+        self._saved = self._versions = self._out_saved = None
+        self.ctx = None
+        self._pre_hooks = self._hooks = self._retain = self.trace = None
+        self.metadata = {}
+
+    def name(self):
+        return self._name
+
+    def __repr__(self):
+        return f'<{self._name} object at {hex(id(self))}>'
+
+    def __call__(self, *grads):
+        out = self._backward(self, *grads)
+        return out if isinstance(out, tuple) else (out,)
+
+    @property
+    def next_functions(self):
+        """((node_or_AccumulateGrad, output_nr), ...) for each input, as in PyTorch."""
+        res = []
+        for e in self.next:
+            if e is None:
+                res.append((None, 0))
+            elif isinstance(e[0], Node):
+                res.append(e)
+            else:
+                res.append((AccumulateGrad(e[0]), 0))
+        return tuple(res)
+
+    def saved(self):
+        """The saved values, after checking none was modified in place since it was saved."""
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(_FREED_MSG)
+        versions = self._versions
+        if versions is not None:
+            for i, v in versions:
+                t = saved[i]
+                vc = t._vc
+                now = vc[0] if vc is not None else 0
+                if now != v:
+                    _raise_modified(t, now, v)
+        if self._out_saved is not None:
+            saved = list(saved)
+            for i, (arr, vc, v) in self._out_saved:
+                now = vc[0] if vc is not None else 0
+                if now != v:
+                    t = _make(arr)
+                    _raise_modified(t, now, v, f', which is output 0 of {self._name},')
+                t = _make(arr)
+                t._vc, t.grad_fn, t._rg = vc, self, True
+                saved[i] = t
+        return saved
+
+    @property
+    def saved_tensors(self):
+        return tuple(self.saved())
+
+    def register_hook(self, fn):
+        """Run ``fn(grad_inputs, grad_outputs)`` after this node's backward."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _Handle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        """Run ``fn(grad_outputs)`` before this node's backward; it may return new grads."""
+        return self._add_pre_hook(-1, fn)
+
+    def _add_pre_hook(self, key, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        entry = (key, fn)
+        self._pre_hooks.append(entry)
+        return _Handle(self._pre_hooks, entry)
+
+    def _release(self):
+        self._saved = self._out_saved = self._versions = None
+        self._saved = None
+
+
+class AccumulateGrad:
+    """Stand-in shown by ``next_functions`` for a leaf tensor's gradient sink."""
+    __slots__ = ('variable',)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return 'torch::autograd::AccumulateGrad'
+
+    def __repr__(self):
+        return f'<AccumulateGrad object at {hex(id(self))}>'
+
+    @property
+    def next_functions(self):
+        return ()
+
+
+class _Handle:
+    """Returned by register_hook; ``remove()`` detaches the hook."""
+    __slots__ = ('_list', '_item')
+
+    def __init__(self, lst, item):
+        self._list, self._item = lst, item
+
+    def remove(self):
+        try:
+            self._list.remove(self._item)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _raise_modified(t, now, expected, which=''):
+    if not which and t.grad_fn is not None:
+        which = f', which is output {t._out_nr} of {t.grad_fn.name()},'
+    raise RuntimeError(
+        'one of the variables needed for gradient computation has been modified by an inplace '
+        f'operation: [{t.type()} {list(t.shape)}]{which} is at version {now}; expected version '
+        f'{expected} instead. Hint: enable anomaly detection to find the operation that failed '
+        'to compute its gradient, with torch.autograd.set_detect_anomaly(True). The usual cause '
+        'is an in-place op (x += ..., x.relu_(), x[idx] = ...) on a tensor that an earlier op '
+        'still needs; use the out-of-place form (x = x + ...) instead.')
+
+
+_make = None       # set by ember._tensor (avoids an import cycle)
+_Tensor = None
+
+
+def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False):
+    """Attach a Node to ``out`` if grad mode is on and a tensor input requires grad.
+
+    ``inputs`` are the op's operands (Tensors or plain values; only tensors get edges).
+    ``saved`` are the values the backward reads through ``node.saved()``; tensors among them
+    are version-checked. ``save_output=True`` appends the output itself to the saved values
+    without a reference cycle. Returns ``out``.
+    """
+    if not STATE.enabled:
+        return out
+    Tensor = _Tensor
+    edges = []
+    metas = []
+    needed = False
+    for t in inputs:
+        if isinstance(t, Tensor) and t._rg:
+            needed = True
+            fn = t.grad_fn
+            edges.append((fn, t._out_nr) if fn is not None else (t, 0))
+            metas.append((t._data.shape, t._data.dtype))
+        else:
+            edges.append(None)
+            metas.append(None)
+    if not needed:
+        return out
+    node = Node(name, backward)
+    node.next = edges
+    node.meta = metas
+    node.ctx = ctx
+    if saved is not None:
+        node._saved = saved
+        versions = None
+        for i, s in enumerate(saved):
+            if isinstance(s, Tensor):
+                vc = s._vc
+                if versions is None:
+                    versions = []
+                versions.append((i, vc[0] if vc is not None else 0))
+        node._versions = versions
+    if save_output:
+        if saved is None:
+            node._saved = ()
+        vc = out._vc
+        if vc is None:
+            vc = out._vc = [0]
+        node._out_saved = ((len(node._saved), (out._data, vc, vc[0])),)
+        node._saved = tuple(node._saved) + (None,)
+    if STATE.anomaly:
+        node.trace = ''.join(traceback.format_stack()[:-2])
+    out.grad_fn = node
+    out._rg = True
+    return out
+
+
+def record_multi(outs, name, backward, inputs, saved=None, ctx=None):
+    """Like :func:`record` for an op with several differentiable outputs (one shared Node)."""
+    first = record(outs[0], name, backward, inputs, saved, ctx)
+    node = first.grad_fn
+    if node is None:
+        return outs
+    node._n_out = len(outs)
+    for i, o in enumerate(outs):
+        o.grad_fn, o._rg, o._out_nr = node, True, i
+    return outs
+
+
+def _zeros_like_meta(meta):
+    import numpy as np
+    shape, dtype = meta
+    return _make(np.zeros(shape, dtype))
+
+
+def _collect(roots, targets):
+    """Dependency counts of every vertex reachable from ``roots`` (nodes and leaf tensors).
+
+    When ``targets`` is given, only vertices from which a target can be reached count.
+    """
+    order = []           # post-order
+    seen = {}
+    stack = [(r, False) for r in roots]
+    while stack:
+        v, done = stack.pop()
+        key = id(v)
+        if done:
+            order.append(v)
+            continue
+        if key in seen:
+            continue
+        seen[key] = v
+        stack.append((v, True))
+        if isinstance(v, Node):
+            for e in v.next:
+                if e is not None and id(e[0]) not in seen:
+                    stack.append((e[0], False))
+    if targets is None:
+        useful = None
+    else:
+        useful = set()
+        for v in order:                    # children come before parents in post-order
+            if id(v) in targets or (isinstance(v, Node) and any(
+                    e is not None and id(e[0]) in useful for e in v.next)):
+                useful.add(id(v))
+    deps = {}
+    for v in order:
+        if isinstance(v, Node) and (useful is None or id(v) in useful):
+            for e in v.next:
+                if e is not None and (useful is None or id(e[0]) in useful):
+                    deps[id(e[0])] = deps.get(id(e[0]), 0) + 1
+    return deps, useful
+
+
+def _sum_to(g, meta):
+    """Reduce a broadcast gradient back to an input's shape and dtype."""
+    shape, dtype = meta
+    gs = g._data.shape
+    if gs != shape:
+        g = g.sum_to_size(shape) if len(gs) >= len(shape) else g.reshape(shape)
+    if g._data.dtype != dtype:
+        g = g.to(_dtype_of(dtype))
+    return g
+
+
+def _dtype_of(np_dtype):
+    from .._dtype import from_numpy_dtype
+    return from_numpy_dtype(np_dtype)
+
+
+def _accumulate(leaf, g, create_graph):
+    old = leaf.grad
+    if old is None:
+        if create_graph:
+            leaf.grad = g
+        else:
+            new = _make(g._data.copy())
+            leaf.grad = new
+    elif create_graph or STATE.enabled:
+        leaf.grad = old + g
+    else:
+        arr = old._data
+        if arr.shape == g._data.shape and arr.flags.writeable:
+            arr += g._data
+        else:
+            leaf.grad = old + g
+
+
+def _check_nan(node, grads):
+    for i, g in enumerate(grads):
+        if g is not None and g.dtype.is_floating_point and bool(g.isnan().any()):
+            where = f'\n\nThe forward operation was called at:\n{node.trace}' if node.trace else ''
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output."
+                               f"{where}")
+
+
+def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inputs=None,
+                 capture=False, allow_unused=False):
+    """Propagate ``grad_roots`` from ``roots`` through the graph.
+
+    Accumulates into leaves' ``.grad`` (only into ``inputs`` when given), or with
+    ``capture=True`` returns the gradients of ``inputs`` without touching ``.grad``.
+    """
+    Tensor = _Tensor
+    targets = None if inputs is None else {id(_vertex(t)) for t in inputs}
+    vertices = []
+    for r in roots:
+        vertices.append(_vertex(r))
+    deps, useful = _collect(vertices, targets)
+    buffers = {}
+    captured = {}
+    if capture:
+        want = {}
+        for t in inputs:
+            want[id(_vertex(t))] = None
+    ready = []
+    for r, v, g in zip(roots, vertices, grad_roots):
+        key = id(v)
+        if isinstance(v, Node):
+            buf = buffers.get(key)
+            if buf is None:
+                buf = buffers[key] = [None] * v._n_out
+            i = r._out_nr
+            buf[i] = g if buf[i] is None else buf[i] + g
+        else:
+            buffers[key] = g if key not in buffers else buffers[key] + g
+    for v in vertices:
+        if deps.get(id(v), 0) == 0 and all(v is not w for w in ready):
+            ready.append(v)
+    prev = STATE.enabled
+    STATE.enabled = create_graph
+    try:
+        while ready:
+            v = ready.pop()
+            key = id(v)
+            grad = buffers.pop(key, None)
+            if not isinstance(v, Node):           # a leaf tensor
+                if grad is None:
+                    continue
+                hooks = v._hooks
+                if hooks:
+                    for h in list(hooks):
+                        r = h(grad)
+                        if r is not None:
+                            grad = r
+                if capture:
+                    if key in want:
+                        captured[key] = grad
+                elif targets is None or key in targets:
+                    _accumulate(v, grad, create_graph)
+                continue
+            grads = grad
+            if v._pre_hooks or v._retain:
+                grads = _run_pre_hooks(v, grads, create_graph)
+            if capture and key in want and v is not None:
+                for t in inputs:
+                    if _vertex(t) is v:
+                        captured.setdefault(('out', key, t._out_nr), grads[t._out_nr])
+            if useful is not None and key not in useful:
+                continue
+            if v._n_out == 1:
+                g0 = grads[0]
+                if g0 is None:
+                    continue
+                results = v._backward(v, g0)
+            else:
+                if all(g is None for g in grads):
+                    continue
+                results = v._backward(v, *grads)
+            if not isinstance(results, tuple):
+                results = (results,)
+            if STATE.anomaly:
+                _check_nan(v, results)
+            if v._hooks:
+                for h in list(v._hooks):
+                    h(results, tuple(grads))
+            if not retain_graph:
+                v._release()
+            edges, metas = v.next, v.meta
+            for i in range(len(edges)):
+                e = edges[i]
+                if e is None:
+                    continue
+                target, nr = e
+                tkey = id(target)
+                if useful is not None and tkey not in useful:
+                    continue
+                g = results[i] if i < len(results) else None
+                if g is not None:
+                    if not isinstance(g, Tensor):
+                        g = _make(g)
+                    meta = metas[i]
+                    if g._data.shape != meta[0] or g._data.dtype != meta[1]:
+                        g = _sum_to(g, meta)
+                    if isinstance(target, Node):
+                        buf = buffers.get(tkey)
+                        if buf is None:
+                            buf = buffers[tkey] = [None] * target._n_out
+                        buf[nr] = g if buf[nr] is None else buf[nr] + g
+                    else:
+                        old = buffers.get(tkey)
+                        buffers[tkey] = g if old is None else old + g
+                left = deps[tkey] - 1
+                deps[tkey] = left
+                if left == 0:
+                    ready.append(target)
+    finally:
+        STATE.enabled = prev
+    if capture:
+        out = []
+        for t in inputs:
+            v = _vertex(t)
+            if isinstance(v, Node):
+                g = captured.get(('out', id(v), t._out_nr))
+            else:
+                g = captured.get(id(v))
+            if g is None and not allow_unused:
+                raise RuntimeError('One of the differentiated Tensors appears to not have been '
+                                   'used in the graph. Set allow_unused=True if this is the '
+                                   'desired behavior.')
+            out.append(g)
+        return tuple(out)
+    return None
+
+
+def _vertex(t):
+    return t.grad_fn if t.grad_fn is not None else t
+
+
+def _run_pre_hooks(node, grads, create_graph):
+    grads = list(grads)
+    if node._pre_hooks:
+        for key, fn in list(node._pre_hooks):
+            if key == -1:
+                r = fn(tuple(grads))
+                if r is not None:
+                    grads = list(r)
+            elif grads[key] is not None:
+                r = fn(grads[key])
+                if r is not None:
+                    grads[key] = r
+    if node._retain:
+        for nr, ref in node._retain.items():
+            t = ref()
+            if t is not None and grads[nr] is not None:
+                g = grads[nr]
+                if t.grad is None:
+                    t.grad = g if create_graph else _make(g._data.copy())
+                else:
+                    t.grad = t.grad + g
+    return grads

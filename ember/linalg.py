@@ -1,0 +1,2 @@
+"""ember.linalg: norms, solvers and decompositions (torch.linalg)."""
+__all__ = []

@@ -1,0 +1,522 @@
+"""Bit-exact checks of ember's random numbers against PyTorch 2.13 (CPU, avx2).
+
+The golden vectors (shared/spec/rng_vectors.json, layout in shared/spec/rng.md
+section 0) are replayed at the NumPy level through ember.random and
+ember._distributions: every "avx2" case, including the nn-init and DataLoader
+recipes of spec sections 8 and 9. A few extra tests compare with live torch
+when it is installed.
+"""
+
+import hashlib
+import json
+import math
+import struct
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ember.random as R
+import ember._distributions as D
+
+VECTORS = Path(__file__).resolve().parents[2] / 'shared' / 'spec' / 'rng_vectors.json'
+
+
+def _load_cases():
+    if not VECTORS.exists():
+        return []
+    cases = json.loads(VECTORS.read_text())['cases']
+    seen = {}
+    out = []
+    for case in cases:
+        if case['capability'] != 'avx2':
+            continue        # the optional 'default' capability is not emulated by these tests
+        cid = case['id']
+        seen[cid] = seen.get(cid, 0) + 1
+        if seen[cid] > 1:   # a few ids repeat with different params
+            cid = f'{cid}#{seen[cid]}'
+        out.append(pytest.param(case, id=cid))
+    return out
+
+
+CASES = _load_cases()
+
+
+# ----------------------------------------------------------------------------- helpers
+def _encode(arr):
+    flat = np.asarray(arr).ravel()
+    if flat.dtype.kind == 'f':
+        return [float(v).hex() for v in flat.tolist()]
+    return [int(v) for v in flat.tolist()]
+
+
+def _normalise(values):
+    return [float.fromhex(v).hex() if isinstance(v, str) else v for v in values]
+
+
+def check_array(arr, expected, what='result'):
+    """Compare a NumPy array with a golden array record (spec section 0)."""
+    arr = np.asarray(arr)
+    assert arr.dtype == np.dtype(expected['dtype']), f'{what}: dtype {arr.dtype}'
+    assert list(arr.shape) == list(expected['shape']), f'{what}: shape {arr.shape}'
+    got = _encode(arr)
+    if 'values' in expected:
+        assert got == _normalise(expected['values']), f'{what}: values differ'
+    else:
+        assert got[:len(expected['head'])] == _normalise(expected['head']), f'{what}: head differs'
+        tail = expected['tail']
+        assert got[len(got) - len(tail):] == _normalise(tail), f'{what}: tail differs'
+    raw = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder('<')).tobytes()
+    assert hashlib.sha256(raw).hexdigest() == expected['sha256'], f'{what}: sha256 differs'
+
+
+def _probe():
+    """What PyTorch's probe does: an unbounded int64 random_() on the default generator."""
+    return int(D.random_(R.default_generator, (), np.int64))
+
+
+def _hex_array(values, dtype):
+    return np.array([float.fromhex(v) for v in values], dtype=dtype)
+
+
+def _run_simple_step(gen, op, size, dtype):
+    if op == 'rand':
+        return D.uniform(gen, tuple(size), dtype)
+    if op == 'randn':
+        return D.normal(gen, tuple(size), dtype)
+    raise AssertionError(f'unknown step {op}')
+
+
+def _kaiming_bounds(fan_in):
+    """nn.Linear / nn.ConvNd reset_parameters bounds, computed as PyTorch writes them (spec 8)."""
+    a = math.sqrt(5)
+    gain = math.sqrt(2.0 / (1 + a ** 2))
+    std = gain / math.sqrt(fan_in)
+    return math.sqrt(3.0) * std, 1 / math.sqrt(fan_in)
+
+
+def _dataloader_epochs(params):
+    """DataLoader(range(n), shuffle=True, batch_size) epochs at NumPy level (spec 9)."""
+    n, bs = params['n'], params['batch_size']
+    g_default = R.default_generator
+    loader_gen = None
+    if 'loader_generator_seed' in params:
+        loader_gen = R.Generator().manual_seed(params['loader_generator_seed'])
+    epochs = []
+    for _ in range(params['epochs']):
+        D.random_(loader_gen or g_default, (), np.int64)           # the iterator's _base_seed
+        if loader_gen is None:
+            seed = int(D.random_(g_default, (), np.int64))
+            perm = D.randperm(R.Generator().manual_seed(seed), n)
+        else:
+            perm = D.randperm(loader_gen, n)
+            D.randperm(loader_gen, n)       # the sampler's trailing randperm(n)[:0]
+        perm = perm.tolist()
+        epochs.append([perm[i:i + bs] for i in range(0, n, bs)])
+    return epochs
+
+
+# ----------------------------------------------------------------------------- golden cases
+def run_case(case):
+    """Replay one golden case on the default generator and check its result."""
+    op, p, res = case['op'], case['params'], case['result']
+    R.manual_seed(case['seed'])
+    g = R.default_generator
+    size = tuple(p.get('size', ()))
+    dtype = p.get('dtype')
+
+    if op == 'rand':
+        check_array(D.uniform(g, size, dtype), res)
+    elif op == 'randn':
+        check_array(D.normal(g, size, dtype), res)
+    elif op == 'uniform_':
+        check_array(D.uniform(g, size, dtype, p['from'], p['to']), res)
+    elif op == 'normal_':
+        check_array(D.normal(g, size, dtype, p['mean'], p['std']), res)
+    elif op == 'randint':
+        check_array(D.randint(g, size, dtype, p['low'], p['high']), res)
+    elif op == 'random_':
+        check_array(D.random_(g, size, dtype), res)
+    elif op == 'randperm':
+        check_array(D.randperm(g, p['n']), res)
+    elif op == 'bernoulli_scalar':
+        check_array(D.bernoulli_scalar(g, size, p['p'], dtype), res)
+    elif op == 'bernoulli_tensor':
+        check_array(D.bernoulli_tensor(g, _hex_array(p['p'], p['p_dtype'])), res)
+    elif op == 'dropout':
+        x = np.ones(size, dtype=np.float32)
+        check_array(x * D.dropout_mask(g, size, p['p'], np.float32), res)
+    elif op == 'exponential_':
+        check_array(D.exponential(g, size, dtype, p['lambd']), res)
+    elif op == 'multinomial':
+        probs = _hex_array(p['probs'], np.float32)
+        check_array(D.multinomial(g, probs, p['num_samples'], p['replacement']), res)
+    elif op == 'normal_tensor':
+        mean = _hex_array(p['mean'], np.float32)
+        std = _hex_array(p['std'], np.float32)
+        check_array(D.normal_tensor(g, mean, std, np.float32), res)
+    elif op == 'sequence':
+        assert len(p['steps']) == len(res['steps'])
+        for k, ((step, ssize, sdtype), expected) in enumerate(zip(p['steps'], res['steps'])):
+            check_array(_run_simple_step(g, step, ssize, sdtype), expected, f'step {k}')
+    elif op == 'rng_state':
+        for step, ssize, sdtype in p['steps']:
+            _run_simple_step(g, step, ssize, sdtype)
+        state = R.default_generator._get_state_array()
+        assert state.dtype == np.uint8 and state.size == res['nbytes']
+        seed, left, seeded, nxt = struct.unpack_from('<QiiQ', state, 0)
+        _, normal_y, _, valid = struct.unpack_from('<dddi', state, 5016)
+        assert (seed, left, seeded, nxt) == (res['the_initial_seed'], res['left'], res['seeded'],
+                                             res['next'])
+        assert valid == res['normal_is_valid']
+        assert normal_y.hex() == float.fromhex(res['normal_y']).hex()
+        assert hashlib.sha256(state.tobytes()).hexdigest() == res['sha256']
+    elif op == 'explicit_generator':
+        eg = R.Generator().manual_seed(p['gen_seed'])
+        check_array(D.uniform(eg, (5,), np.float32), res['rand'], 'rand')
+        check_array(D.normal(eg, (20,), np.float32), res['randn'], 'randn')
+        check_array(D.randperm(eg, 10), res['randperm'], 'randperm')
+    elif op == 'linear_init':
+        fan_in, out = p['in_features'], p['out_features']
+        bound, bias_bound = _kaiming_bounds(fan_in)
+        check_array(D.uniform(g, (out, fan_in), np.float32, -bound, bound), res['weight'], 'weight')
+        check_array(D.uniform(g, (out,), np.float32, -bias_bound, bias_bound), res['bias'], 'bias')
+    elif op == 'conv2d_init':
+        k = p['kernel_size']
+        kh, kw = (k, k) if isinstance(k, int) else k
+        cin, cout = p['in_channels'], p['out_channels']
+        bound, bias_bound = _kaiming_bounds(cin * kh * kw)
+        check_array(D.uniform(g, (cout, cin, kh, kw), np.float32, -bound, bound), res['weight'],
+                    'weight')
+        check_array(D.uniform(g, (cout,), np.float32, -bias_bound, bias_bound), res['bias'], 'bias')
+    elif op == 'embedding_init':
+        shape = (p['num_embeddings'], p['embedding_dim'])
+        check_array(D.normal(g, shape, np.float32, 0.0, 1.0), res['weight'], 'weight')
+    elif op == 'dataloader':
+        assert _dataloader_epochs(p) == res['epochs']
+    else:
+        raise AssertionError(f'unhandled golden op {op!r}')
+    assert _probe() == case['probe_after'], 'probe_after: a different number of words was used'
+
+
+@pytest.mark.skipif(not VECTORS.exists(), reason=f'golden vectors not found at {VECTORS}')
+@pytest.mark.parametrize('case', CASES)
+def test_golden(case):
+    run_case(case)
+
+
+@pytest.mark.skipif(not VECTORS.exists(), reason=f'golden vectors not found at {VECTORS}')
+def test_golden_covers_every_avx2_op():
+    ops = {c.values[0]['op'] for c in CASES}
+    assert len(CASES) == 399 and len(ops) == 20, (len(CASES), sorted(ops))
+
+
+# ----------------------------------------------------------------------------- generator
+def test_seeding_and_initial_seed():
+    g = R.Generator()
+    assert g.initial_seed() == 67280421310721 and g.device == 'cpu'
+    assert g.manual_seed(5) is g and g.initial_seed() == 5
+    assert g.manual_seed(-1).initial_seed() == 2**64 - 1
+    assert g.manual_seed(-2**63).initial_seed() == 2**63
+    with pytest.raises(ValueError):
+        g.manual_seed(2**64)
+    with pytest.raises(ValueError):
+        g.manual_seed(-2**63 - 1)
+    with pytest.raises(RuntimeError):
+        g.manual_seed(1.5)
+    # Only the low 32 bits reach the engine.
+    a = R.Generator().manual_seed(5)._next_u32(700)
+    b = R.Generator().manual_seed(2**32 + 5)._next_u32(700)
+    assert (a == b).all()
+    assert R.manual_seed(3) is R.default_generator and R.initial_seed() == 3
+    s = R.seed()
+    assert 0 <= s < 2**64 and R.initial_seed() == s
+
+
+def test_mt19937_reference_stream():
+    # The standard MT19937 outputs for seed 5489 (C++ std::mt19937: the 10000th is 4123659995).
+    g = R.Generator().manual_seed(5489)
+    words = g._next_u32(10000)
+    assert words[0] == 3499211612 and words[9999] == 4123659995
+
+
+def test_chunked_draws_match_one_draw():
+    g1 = R.Generator().manual_seed(11)
+    g2 = R.Generator().manual_seed(11)
+    whole = g1._next_u32(4000)
+    parts = np.concatenate([g2._next_u32(k) for k in (1, 623, 1, 624, 1000, 1, 1750)])
+    assert (whole == parts).all()
+    assert g1._get_state_array().tobytes() == g2._get_state_array().tobytes()
+    w = g1._next_u32(2).astype(np.uint64)
+    assert g2._next_u64(1)[0] == (w[0] << np.uint64(32)) | w[1]
+
+
+def test_state_round_trip_and_validation():
+    g = R.Generator().manual_seed(9)
+    D.normal(g, (3,), np.float64)               # leaves a cached normal
+    state = g._get_state_array()
+    expected = D.normal(g, (5,), np.float64)
+    h = R.Generator().set_state(state)
+    assert h.initial_seed() == 9
+    assert (D.normal(h, (5,), np.float64) == expected).all()
+    assert h._get_state_array().tobytes() == g._get_state_array().tobytes()
+    with pytest.raises(RuntimeError, match='size'):
+        h.set_state(state[:100])
+    bad = state.copy()
+    struct.pack_into('<i', bad, 8, 0)           # left = 0
+    with pytest.raises(RuntimeError, match='Invalid mt19937 state'):
+        h.set_state(bad)
+    with pytest.raises(TypeError):
+        h.set_state(state.astype(np.float32))
+    R.set_rng_state(state)
+    assert np.array_equal(np.asarray(R.get_rng_state()), state)
+
+
+# ----------------------------------------------------------------------------- fma emulation
+def _exact(a, b, c):
+    return Fraction(a) * Fraction(b) + Fraction(c)
+
+
+def _exact_fma64(a, b, c):
+    q = _exact(a, b, c)
+    if q == 0:
+        return a * b + c if a == 0 or b == 0 else 0.0
+    try:
+        return float(q)
+    except OverflowError:
+        return math.copysign(math.inf, q)
+
+
+def _round_fraction_to_f32(q):
+    """Round a rational to the nearest float32 (ties to even), avoiding double rounding."""
+    if q == 0:
+        return 0.0
+    f = np.float32(float(q))
+    cands = [np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))]
+    best = min(cands, key=lambda v: (abs(Fraction(float(v)) - q),
+                                     int(np.array(v, np.float32).view(np.int32)) & 1))
+    return float(best)
+
+
+def _hard_fma_inputs(rng, n, mant):
+    """Random, near-cancelling and near-tie triples for a format with `mant` fraction bits."""
+    a = rng.standard_normal(n) * 2.0 ** rng.integers(-30, 30, n)
+    b = rng.standard_normal(n) * 2.0 ** rng.integers(-30, 30, n)
+    c = rng.standard_normal(n) * 2.0 ** rng.integers(-60, 60, n)
+    k = n // 3
+    c[:k] = -(a[:k] * b[:k]) * (1 + rng.integers(-4, 5, k) * 2.0**-mant)
+    m = slice(k, 2 * k)
+    a[m] = 1 + rng.integers(0, 2**min(20, mant), k) * 2.0**-mant
+    b[m] = 2.0**-(mant + 1) * (1 + rng.integers(-2, 3, k) * 2.0**-mant)
+    c[m] = rng.choice([1.0, -1.0, 1 + 2.0**-mant, 3.0, -0.75], k)
+    return a, b, c
+
+
+def test_fma64_is_correctly_rounded():
+    rng = np.random.default_rng(1)
+    a, b, c = _hard_fma_inputs(rng, 30000, 52)
+    got = D.fma64(a, b, c)
+    want = np.array([_exact_fma64(x, y, z) for x, y, z in zip(a.tolist(), b.tolist(), c.tolist())])
+    assert (got.view(np.int64) == want.view(np.int64)).all()
+    # Extreme magnitudes (exact fallback), infinities and IEEE signed zeros.
+    for x, y, z in [(1e300, 1e10, -1e308), (1e-200, 1e-200, 1e-310), (2.0**-600, 2.0**-500, 0.0),
+                    (3.0, 5e-324, -1e-323), (1e308, 10.0, -1e308), (2.0**1000, 2.0**24, -2.0**1023),
+                    (-0.0, 1.0, 0.0), (-0.0, 1.0, -0.0), (2.0, 3.0, -6.0), (math.inf, 1.0, 2.0)]:
+        assert float(D.fma64(x, y, z)).hex() == float(_exact_fma64(x, y, z) if math.isfinite(x)
+                                                      else x * y + z).hex(), (x, y, z)
+
+
+def test_fma32_is_correctly_rounded():
+    rng = np.random.default_rng(2)
+    a, b, c = (v.astype(np.float32) for v in _hard_fma_inputs(rng, 30000, 23))
+    k = 10000
+    c[:k] = (-(a[:k].astype(np.float64) * b[:k])).astype(np.float32)
+    got = D.fma32(a, b, c)
+    want = np.array([_round_fraction_to_f32(_exact(x, y, z)) for x, y, z in
+                     zip(a.astype(float).tolist(), b.astype(float).tolist(), c.astype(float).tolist())],
+                    dtype=np.float32)
+    assert (got.view(np.int32) == want.view(np.int32)).all()
+    assert np.isinf(D.fma32(np.float32(np.inf), np.float32(1), np.float32(1)))
+    assert np.signbit(D.fma32(np.float32(-0.0), np.float32(1), np.float32(0))) == False  # noqa: E712
+
+
+# ----------------------------------------------------------------------------- kernels, no torch
+def _untemper(y):
+    """Inverse of MT19937 tempering (to craft a state whose next word is chosen)."""
+    y ^= y >> 18
+    y ^= (y << 15) & 0xEFC60000
+    x = y
+    for _ in range(5):
+        x = (y ^ ((x << 7) & 0x9D2C5680)) & 0xFFFFFFFF
+    y = x
+    for _ in range(3):
+        x = y ^ (x >> 11)
+    return x
+
+
+def _crafted_state(words):
+    """A state (seed 0 otherwise) whose next draws are exactly `words`."""
+    state = R.Generator().manual_seed(0)._get_state_array()
+    struct.pack_into('<iiQ', state, 8, 624, 1, 0)       # left=624, next=0: read mt[0], mt[1], ...
+    for i, w in enumerate(words):
+        struct.pack_into('<Q', state, 24 + 8 * i, _untemper(w))
+    return state
+
+
+def test_crafted_state_and_uniform_top_value():
+    g = R.Generator().set_state(_crafted_state([0x00FFFFFF, 0xDEADBEEF]))
+    assert g._next_u32(2).tolist() == [0x00FFFFFF, 0xDEADBEEF]
+    # x = 1 - 2**-24 gives exactly `to` for [0.3, 0.7): PyTorch returns `from` (spec 4.1).
+    g.set_state(_crafted_state([0x00FFFFFF]))
+    assert D.uniform(g, (1,), np.float32, 0.3, 0.7)[0] == np.float32(0.3)
+    g.set_state(_crafted_state([0x001FFFFF, 0xFFFFFFFF]))
+    assert D.uniform(g, (1,), np.float64, 0.3, 0.7)[0] in (0.3, 0.3 + (0.7 - 0.3) * (1 - 2.0**-53))
+
+
+def test_randperm_small_sizes_and_dtype():
+    g = R.Generator().manual_seed(0)
+    assert D.randperm(g, 0).tolist() == [] and D.randperm(g, 1).tolist() == [0]
+    g.manual_seed(0)
+    assert D.randperm(g, 10, np.float32).dtype == np.float32
+
+
+def test_errors():
+    g = R.Generator()
+    with pytest.raises(RuntimeError):
+        D.randint(g, (2,), np.int64, 5, 5)
+    with pytest.raises(RuntimeError):
+        D.uniform(g, (2,), np.float32, 1.0, 0.0)
+    with pytest.raises(RuntimeError):
+        D.bernoulli_scalar(g, (2,), 1.5, np.float32)
+    with pytest.raises(RuntimeError):
+        D.multinomial(g, np.array([0.5, 0.5], np.float32), 3, False)
+    with pytest.raises(RuntimeError):
+        D.exponential(g, (2,), np.float32, 0.0)
+
+
+# ----------------------------------------------------------------------------- live torch
+@pytest.fixture(scope='module')
+def tt():
+    return pytest.importorskip('torch')
+
+
+def _same(ours, theirs):
+    theirs = theirs.numpy()
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    assert ours.tobytes() == theirs.tobytes()
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_live_randn_sizes(tt, dtype):
+    for seed in range(4):
+        for n in (15, 16, 17, 31, 33, 1000):
+            tt.manual_seed(seed)
+            R.manual_seed(seed)
+            _same(D.normal(R.default_generator, (n,), dtype),
+                  tt.randn(n, dtype=getattr(tt, dtype)))
+            assert _probe() == tt.empty((), dtype=tt.int64).random_().item()
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_live_uniform_and_normal_params(tt, dtype):
+    tdt = getattr(tt, dtype)
+    for seed, n in ((0, 1000), (5, 37), (7, 4)):
+        for lo, hi in ((-0.03, 0.03), (-2.5, 7.25), (1e-3, 1e-3 + 1e-5)):
+            tt.manual_seed(seed)
+            R.manual_seed(seed)
+            _same(D.uniform(R.default_generator, (n,), dtype, lo, hi),
+                  tt.empty(n, dtype=tdt).uniform_(lo, hi))
+        tt.manual_seed(seed)
+        R.manual_seed(seed)
+        _same(D.normal(R.default_generator, (n,), dtype, 0.3, 2.7),
+              tt.empty(n, dtype=tdt).normal_(0.3, 2.7))
+
+
+def test_live_randint_ranges(tt):
+    cases = [(0, 2**28 - 1), (0, 2**28), (-7, 2**31), (0, 2**40), (-2**62, 2**62), (0, 3)]
+    for dtype in ('int64', 'int32', 'float64'):
+        for lo, hi in cases:
+            if dtype != 'int64' and (hi > 2**31 or lo < -2**31):
+                continue
+            tt.manual_seed(1)
+            R.manual_seed(1)
+            _same(D.randint(R.default_generator, (50,), dtype, lo, hi),
+                  tt.randint(lo, hi, (50,), dtype=getattr(tt, dtype)))
+            assert _probe() == tt.empty((), dtype=tt.int64).random_().item()
+
+
+def test_live_random_unbounded_small_dtypes(tt):
+    for dtype in ('int16', 'int8', 'uint8', 'bool', 'float16'):
+        tt.manual_seed(2)
+        R.manual_seed(2)
+        _same(D.random_(R.default_generator, (40,), dtype),
+              tt.empty(40, dtype=getattr(tt, dtype)).random_())
+    tt.manual_seed(2)
+    R.manual_seed(2)
+    _same(D.random_(R.default_generator, (40,), "int32", high=10), tt.empty(40, dtype=tt.int32).random_(10))
+    _same(D.random_(R.default_generator, (40,), 'int64', 3, None),
+          tt.empty(40, dtype=tt.int64).random_(3, None))
+    _same(D.random_(R.default_generator, (40,), 'int64', -2**63, None),
+          tt.empty(40, dtype=tt.int64).random_(-2**63, None))
+
+
+def test_live_state_round_trip(tt):
+    tt.manual_seed(123)
+    tt.randn(3, dtype=tt.float64)                 # leaves the normal cache set
+    tt.rand(700)
+    state = tt.get_rng_state()
+    g = R.Generator().set_state(state.numpy())
+    assert g._get_state_array().tobytes() == state.numpy().tobytes()
+    _same(D.normal(g, (5,), 'float64'), tt.randn(5, dtype=tt.float64))
+    _same(D.normal(g, (40,), 'float32'), tt.randn(40))
+    _same(D.randperm(g, 50), tt.randperm(50))
+    assert g._get_state_array().tobytes() == tt.get_rng_state().numpy().tobytes()
+    # And back: torch accepts ember's state bytes.
+    tt.set_rng_state(tt.from_numpy(g._get_state_array()))
+    _same(D.uniform(g, (9,), 'float64'), tt.rand(9, dtype=tt.float64))
+
+
+def test_live_other_distributions(tt):
+    tt.manual_seed(4)
+    R.manual_seed(4)
+    g = R.default_generator
+    p = np.linspace(0, 1, 33).astype(np.float32)
+    _same(D.bernoulli_tensor(g, p), tt.bernoulli(tt.from_numpy(p)))
+    _same(D.bernoulli_tensor(g, p.astype(np.float64)), tt.bernoulli(tt.from_numpy(p.astype(np.float64))))
+    _same(D.bernoulli_scalar(g, (3, 7), 0.3, 'float64'), tt.empty(3, 7, dtype=tt.float64).bernoulli_(0.3))
+    x = np.ones((4, 9), np.float32)
+    _same(x * D.dropout_mask(g, x.shape, 0.3, np.float32),
+          tt.nn.functional.dropout(tt.ones(4, 9), 0.3, training=True))
+    _same(D.exponential(g, (25,), 'float32', 0.5), tt.empty(25).exponential_(0.5))
+    probs = np.array([[0.1, 0.0, 0.3, 0.6, 2.0], [1.0, 1.0, 1.0, 1.0, 0.5]], np.float32)
+    for k, repl in ((1, True), (3, False), (7, True), (5, False)):
+        _same(D.multinomial(g, probs, k, repl), tt.multinomial(tt.from_numpy(probs), k, repl))
+    mean = np.linspace(-1, 1, 20).astype(np.float32)
+    std = np.linspace(0.1, 3, 20).astype(np.float32)
+    _same(D.normal_tensor(g, mean, std, np.float32), tt.normal(tt.from_numpy(mean), tt.from_numpy(std)))
+    _same(D.normal_tensor(g, mean[:5], 0.7, np.float32), tt.normal(tt.from_numpy(mean[:5]), 0.7))
+    _same(D.normal_tensor(g, 0.25, std[:7], np.float32), tt.normal(0.25, tt.from_numpy(std[:7])))
+    _same(D.normal(g, (7,), 'float32', 0.0, 1.0, contiguous=False), tt.randn(7, 1).t().contiguous().t().view(7))
+    assert _probe() == tt.empty((), dtype=tt.int64).random_().item()
+
+
+def test_live_float16(tt):
+    for seed in range(3):
+        tt.manual_seed(seed)
+        R.manual_seed(seed)
+        g = R.default_generator
+        _same(D.uniform(g, (300,), 'float16'), tt.rand(300, dtype=tt.float16))
+        _same(D.uniform(g, (300,), 'float16', -0.3, 2.0), tt.empty(300, dtype=tt.float16).uniform_(-0.3, 2.0))
+        _same(D.normal(g, (9,), 'float16', 0.5, 2.0), tt.empty(9, dtype=tt.float16).normal_(0.5, 2.0))
+        assert _probe() == tt.empty((), dtype=tt.int64).random_().item()
+
+
+def test_live_large_randperm_and_nn_init(tt):
+    tt.manual_seed(0)
+    R.manual_seed(0)
+    _same(D.randperm(R.default_generator, 60000), tt.randperm(60000))
+    lin = tt.nn.Linear(300, 200)
+    bound, bias_bound = _kaiming_bounds(300)
+    _same(D.uniform(R.default_generator, (200, 300), np.float32, -bound, bound), lin.weight.detach())
+    _same(D.uniform(R.default_generator, (200,), np.float32, -bias_bound, bias_bound), lin.bias.detach())
