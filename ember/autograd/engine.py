@@ -240,40 +240,47 @@ def _zeros_like_meta(meta):
 
 
 def _collect(roots, targets):
-    """Dependency counts of every vertex reachable from ``roots`` (nodes and leaf tensors).
+    """Dependency counts (incoming edges) of every vertex reachable from ``roots``.
 
-    When ``targets`` is given, only vertices from which a target can be reached count.
+    Vertices are Nodes and leaf tensors. When ``targets`` is given, only vertices from which
+    a target can be reached count (the others are ``useless`` and skipped).
     """
-    order = []           # post-order
-    seen = {}
-    stack = [(r, False) for r in roots]
+    deps = {}
+    seen = {id(r) for r in roots}
+    stack = list(roots)
+    order = [] if targets is not None else None
     while stack:
-        v, done = stack.pop()
-        key = id(v)
-        if done:
+        v = stack.pop()
+        if order is not None:
             order.append(v)
-            continue
-        if key in seen:
-            continue
-        seen[key] = v
-        stack.append((v, True))
-        if isinstance(v, Node):
+        if v.__class__ is Node:
             for e in v.next:
-                if e is not None and id(e[0]) not in seen:
-                    stack.append((e[0], False))
+                if e is not None:
+                    t = e[0]
+                    k = id(t)
+                    deps[k] = deps.get(k, 0) + 1
+                    if k not in seen:
+                        seen.add(k)
+                        stack.append(t)
     if targets is None:
-        useful = None
-    else:
-        useful = set()
-        for v in order:                    # children come before parents in post-order
-            if id(v) in targets or (isinstance(v, Node) and any(
+        return deps, None
+    useful = set()
+    changed = True
+    while changed:                     # fixed point: a vertex is useful if a child is
+        changed = False
+        for v in reversed(order):
+            k = id(v)
+            if k in useful:
+                continue
+            if k in targets or (v.__class__ is Node and any(
                     e is not None and id(e[0]) in useful for e in v.next)):
-                useful.add(id(v))
+                useful.add(k)
+                changed = True
     deps = {}
     for v in order:
-        if isinstance(v, Node) and (useful is None or id(v) in useful):
+        if v.__class__ is Node and id(v) in useful:
             for e in v.next:
-                if e is not None and (useful is None or id(e[0]) in useful):
+                if e is not None and id(e[0]) in useful:
                     deps[id(e[0])] = deps.get(id(e[0]), 0) + 1
     return deps, useful
 
@@ -314,7 +321,8 @@ def _accumulate(leaf, g, create_graph):
 
 def _check_nan(node, grads):
     for i, g in enumerate(grads):
-        if g is not None and g.dtype.is_floating_point and bool(g.isnan().any()):
+        data = getattr(g, '_data', None)
+        if data is not None and data.dtype.kind == 'f' and bool((data != data).any()):
             where = f'\n\nThe forward operation was called at:\n{node.trace}' if node.trace else ''
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output."
                                f"{where}")
@@ -326,106 +334,75 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
 
     Accumulates into leaves' ``.grad`` (only into ``inputs`` when given), or with
     ``capture=True`` returns the gradients of ``inputs`` without touching ``.grad``.
+    Nodes run once all their consumers have contributed (dependency counting), so each
+    leaf's hooks see its total gradient, as in PyTorch.
     """
     Tensor = _Tensor
     targets = None if inputs is None else {id(_vertex(t)) for t in inputs}
-    vertices = []
-    for r in roots:
-        vertices.append(_vertex(r))
+    vertices = [_vertex(r) for r in roots]
     deps, useful = _collect(vertices, targets)
     buffers = {}
     captured = {}
-    if capture:
-        want = {}
-        for t in inputs:
-            want[id(_vertex(t))] = None
-    ready = []
     for r, v, g in zip(roots, vertices, grad_roots):
-        key = id(v)
-        if isinstance(v, Node):
-            buf = buffers.get(key)
-            if buf is None:
-                buf = buffers[key] = [None] * v._n_out
-            i = r._out_nr
-            buf[i] = g if buf[i] is None else buf[i] + g
-        else:
-            buffers[key] = g if key not in buffers else buffers[key] + g
+        _add_to_buffer(buffers, v, r._out_nr, g)
+    ready = []
     for v in vertices:
-        if deps.get(id(v), 0) == 0 and all(v is not w for w in ready):
+        if id(v) not in deps and all(v is not w for w in ready):
             ready.append(v)
+    anomaly = STATE.anomaly
     prev = STATE.enabled
     STATE.enabled = create_graph
     try:
         while ready:
             v = ready.pop()
             key = id(v)
-            grad = buffers.pop(key, None)
-            if not isinstance(v, Node):           # a leaf tensor
-                if grad is None:
-                    continue
-                hooks = v._hooks
-                if hooks:
-                    for h in list(hooks):
-                        r = h(grad)
-                        if r is not None:
-                            grad = r
-                if capture:
-                    if key in want:
-                        captured[key] = grad
-                elif targets is None or key in targets:
-                    _accumulate(v, grad, create_graph)
+            grads = buffers.pop(key, None)
+            if v.__class__ is not Node:                # a leaf tensor
+                if grads is not None:
+                    _leaf_receive(v, grads, capture, targets, captured, create_graph)
                 continue
-            grads = grad
             if v._pre_hooks or v._retain:
                 grads = _run_pre_hooks(v, grads, create_graph)
-            if capture and key in want and v is not None:
-                for t in inputs:
-                    if _vertex(t) is v:
-                        captured.setdefault(('out', key, t._out_nr), grads[t._out_nr])
+            if capture and key in targets:
+                captured[key] = grads
             if useful is not None and key not in useful:
                 continue
             if v._n_out == 1:
-                g0 = grads[0]
-                if g0 is None:
-                    continue
-                results = v._backward(v, g0)
+                if grads[0] is None:
+                    results = ()
+                else:
+                    results = v._backward(v, grads[0])
+            elif all(g is None for g in grads):
+                results = ()
             else:
-                if all(g is None for g in grads):
-                    continue
                 results = v._backward(v, *grads)
-            if not isinstance(results, tuple):
+            if results.__class__ is not tuple:
                 results = (results,)
-            if STATE.anomaly:
+            if anomaly:
                 _check_nan(v, results)
             if v._hooks:
                 for h in list(v._hooks):
                     h(results, tuple(grads))
             if not retain_graph:
                 v._release()
-            edges, metas = v.next, v.meta
-            for i in range(len(edges)):
-                e = edges[i]
+            metas = v.meta
+            n_res = len(results)
+            for i, e in enumerate(v.next):
                 if e is None:
                     continue
-                target, nr = e
+                target = e[0]
                 tkey = id(target)
                 if useful is not None and tkey not in useful:
                     continue
-                g = results[i] if i < len(results) else None
+                g = results[i] if i < n_res else None
                 if g is not None:
-                    if not isinstance(g, Tensor):
+                    if g.__class__ is not Tensor and not isinstance(g, Tensor):
                         g = _make(g)
                     meta = metas[i]
-                    if g._data.shape != meta[0] or g._data.dtype != meta[1]:
+                    data = g._data
+                    if data.shape != meta[0] or data.dtype != meta[1]:
                         g = _sum_to(g, meta)
-                    if isinstance(target, Node):
-                        buf = buffers.get(tkey)
-                        if buf is None:
-                            buf = buffers[tkey] = [None] * target._n_out
-                        buf[nr] = g if buf[nr] is None else buf[nr] + g
-                    else:
-                        old = buffers.get(tkey)
-                        buffers[tkey] = g if old is None else old + g
+                    _add_to_buffer(buffers, target, e[1], g)
                 left = deps[tkey] - 1
                 deps[tkey] = left
                 if left == 0:
@@ -433,20 +410,51 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     finally:
         STATE.enabled = prev
     if capture:
-        out = []
-        for t in inputs:
-            v = _vertex(t)
-            if isinstance(v, Node):
-                g = captured.get(('out', id(v), t._out_nr))
-            else:
-                g = captured.get(id(v))
-            if g is None and not allow_unused:
-                raise RuntimeError('One of the differentiated Tensors appears to not have been '
-                                   'used in the graph. Set allow_unused=True if this is the '
-                                   'desired behavior.')
-            out.append(g)
-        return tuple(out)
+        return _captured_grads(inputs, captured, allow_unused)
     return None
+
+
+def _add_to_buffer(buffers, v, nr, g):
+    key = id(v)
+    if v.__class__ is Node:
+        buf = buffers.get(key)
+        if buf is None:
+            buf = buffers[key] = [None] * v._n_out
+        old = buf[nr]
+        buf[nr] = g if old is None else old + g
+    else:
+        old = buffers.get(key)
+        buffers[key] = g if old is None else old + g
+
+
+def _leaf_receive(leaf, grad, capture, targets, captured, create_graph):
+    hooks = leaf._hooks
+    if hooks:
+        for h in list(hooks):
+            r = h(grad)
+            if r is not None:
+                grad = r
+    key = id(leaf)
+    if capture:
+        if key in targets:
+            captured[key] = grad
+    elif targets is None or key in targets:
+        _accumulate(leaf, grad, create_graph)
+
+
+def _captured_grads(inputs, captured, allow_unused):
+    out = []
+    for t in inputs:
+        v = _vertex(t)
+        g = captured.get(id(v))
+        if v.__class__ is Node and g is not None:
+            g = g[t._out_nr]
+        if g is None and not allow_unused:
+            raise RuntimeError('One of the differentiated Tensors appears to not have been '
+                               'used in the graph. Set allow_unused=True if this is the '
+                               'desired behavior.')
+        out.append(g)
+    return tuple(out)
 
 
 def _vertex(t):

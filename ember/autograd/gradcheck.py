@@ -74,17 +74,15 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                           'point. This check will likely fail if all the inputs are not of '
                           'double precision floating point. ' % i)
     analytical = _analytical_jacobian(func, inputs, diff_idx)
-    from .grad_mode import no_grad
-    with no_grad():
-        for i in diff_idx:
-            num = _numerical_jacobian(func, inputs, i, eps)
-            ana = analytical[i]
-            if num.shape != ana.shape or not np.allclose(ana, num, rtol=rtol, atol=atol):
-                msg = (f'Jacobian mismatch for output 0 with respect to input {i},\n'
-                       f'numerical:{num}\nanalytical:{ana}\n')
-                if raise_exception:
-                    raise GradcheckError(msg)
-                return False
+    for i in diff_idx:
+        num = _numerical_jacobian(func, inputs, i, eps)
+        ana = analytical[i]
+        if num.shape != ana.shape or not np.allclose(ana, num, rtol=rtol, atol=atol):
+            msg = (f'Jacobian mismatch for output 0 with respect to input {i},\n'
+                   f'numerical:{num}\nanalytical:{ana}\n')
+            if raise_exception:
+                raise GradcheckError(msg)
+            return False
     return True
 
 
