@@ -41,8 +41,8 @@ def _array_from_data(data, dtype=None):
     else:
         try:
             arr = np.array(data)
-        except ValueError as e:
-            raise ValueError(f'expected a rectangular nested sequence of numbers: {e}') from None
+        except ValueError:
+            _raise_bad_data(data)
         if arr.dtype == object:
             _raise_bad_data(data)
         kind = arr.dtype.kind
@@ -310,7 +310,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     if steps < 0:
         raise RuntimeError('number of steps must be non-negative')
     dt = _float_dtype(dtype)
-    work = dt.np if dt.is_floating_point else np.float64
+    work = dt.np.type if dt.is_floating_point else np.float64
     if dt.is_floating_point and dt.itemsize < 4:
         work = np.float32
     arr = _linspace(start, end, steps, work).astype(dt.np, copy=False)
@@ -319,16 +319,19 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 
 def _linspace(start, end, steps, work):
-    """PyTorch's two-sided formula: the first half counts up from start, the rest down from end."""
+    """PyTorch's two-sided formula: the first half counts up from start, the rest down from
+    end; ``start + step * i`` is fused (one rounding) as PyTorch's compiled kernel does, which
+    we get for float32 by computing in float64."""
     if steps == 1:
         return np.array([start], dtype=work)
     s, e = work(start), work(end)
     step = (e - s) / work(steps - 1)
-    i = np.arange(steps, dtype=np.int64)
+    wide = np.float64
+    i = np.arange(steps, dtype=wide)
     half = steps // 2
-    lo = s + step * i[:half].astype(work)
-    hi = e - step * (steps - 1 - i[half:]).astype(work)
-    return np.concatenate([lo, hi]).astype(work, copy=False)
+    lo = wide(s) + wide(step) * i[:half]
+    hi = wide(e) - wide(step) * (steps - 1 - i[half:])
+    return np.concatenate([lo, hi]).astype(work)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
