@@ -348,6 +348,14 @@ class Tensor:
         >>> x = ember.tensor(3., requires_grad=True); (x * x).backward(); x.grad
         tensor(6.)
         """
+        arr = self._data
+        if (gradient is None and inputs is None and self.grad_fn is not None
+                and arr.size == 1 and arr.dtype.kind == 'f'):
+            seed = _make(np.ones(arr.shape, arr.dtype) if arr.__class__ is np.ndarray
+                         else xp_of(arr).ones(arr.shape, arr.dtype))
+            keep = create_graph if retain_graph is None else retain_graph
+            engine.run_backward((self,), (seed,), keep, create_graph)
+            return
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 

@@ -352,9 +352,11 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     anomaly = STATE.anomaly
     prev = STATE.enabled
     STATE.enabled = create_graph
+    pop, push = ready.pop, ready.append
+    get = buffers.get
     try:
         while ready:
-            v = ready.pop()
+            v = pop()
             key = id(v)
             grads = buffers.pop(key, None)
             if v.__class__ is not Node:                # a leaf tensor
@@ -368,10 +370,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
             if useful is not None and key not in useful:
                 continue
             if v._n_out == 1:
-                if grads[0] is None:
-                    results = ()
-                else:
-                    results = v._backward(v, grads[0])
+                g0 = grads[0]
+                results = v._backward(v, g0) if g0 is not None else ()
             elif all(g is None for g in grads):
                 results = ()
             else:
@@ -384,10 +384,12 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 for h in list(v._hooks):
                     h(results, tuple(grads))
             if not retain_graph:
-                v._release()
+                v._saved = v._out_saved = v._versions = None
             metas = v.meta
             n_res = len(results)
-            for i, e in enumerate(v.next):
+            i = -1
+            for e in v.next:
+                i += 1
                 if e is None:
                     continue
                 target = e[0]
@@ -396,17 +398,25 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                     continue
                 g = results[i] if i < n_res else None
                 if g is not None:
-                    if g.__class__ is not Tensor and not isinstance(g, Tensor):
+                    if not isinstance(g, Tensor):
                         g = _make(g)
                     meta = metas[i]
                     data = g._data
                     if data.shape != meta[0] or data.dtype != meta[1]:
                         g = _sum_to(g, meta)
-                    _add_to_buffer(buffers, target, e[1], g)
+                    if target.__class__ is Node:
+                        buf = get(tkey)
+                        if buf is None:
+                            buf = buffers[tkey] = [None] * target._n_out
+                        old = buf[e[1]]
+                        buf[e[1]] = g if old is None else old + g
+                    else:
+                        old = get(tkey)
+                        buffers[tkey] = g if old is None else old + g
                 left = deps[tkey] - 1
                 deps[tkey] = left
                 if left == 0:
-                    ready.append(target)
+                    push(target)
     finally:
         STATE.enabled = prev
     if capture:
