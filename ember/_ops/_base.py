@@ -144,7 +144,8 @@ def norm_dims(dim, ndim):
         return (norm_dim(int(dim), ndim),)
     dims = tuple(norm_dim(int(d), ndim) for d in dim)
     if len(set(dims)) != len(dims):
-        raise RuntimeError(f'dim {dims} appears multiple times in the list of dims')
+        dup = next(d for d in dims if dims.count(d) > 1)
+        raise RuntimeError(f'dim {dup} appears multiple times in the list of dims')
     return tuple(sorted(dims))
 
 
@@ -196,14 +197,14 @@ def inplace_result(t, result, op):
     fn = result.grad_fn
     if fn is not None:
         if t._base is not None and STATE.enabled:
-            _rebase_view(t, fn)
+            _rebase_view(t, fn, result._out_nr)
         t.grad_fn = fn
         t._rg = True
         t._out_nr = result._out_nr
     return t
 
 
-def _rebase_view(view, fn):
-    raise RuntimeError('in-place modification of a view of a tensor that is part of the graph '
-                       'is not supported by ember yet; apply the operation out of place '
-                       '(y = y.clone(); ...) instead.')
+def _rebase_view(view, fn, out_nr=0):
+    """Move the base of ``view`` onto the graph after an in-place op wrote into the view."""
+    from .indexing import rebase_view
+    rebase_view(view, fn, out_nr)

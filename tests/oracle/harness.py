@@ -51,7 +51,7 @@ class Op:
 def arr(rng, shape, dtype='float32', low=-2.0, high=2.0, positive=False, noncontig=False):
     """A random array; ``noncontig`` returns a transposed (non-contiguous) view."""
     if dtype == 'bool':
-        a = rng.random(shape) > 0.5
+        a = np.asarray(rng.random(shape) > 0.5)
     elif np.dtype(dtype).kind in 'iu':
         lo = 0 if np.dtype(dtype).kind == 'u' or positive else -5
         a = rng.integers(lo, 6, size=shape).astype(dtype)
