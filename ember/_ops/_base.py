@@ -44,7 +44,7 @@ def default_float():
 
 def scalar_value(x):
     """A plain Python number for a NumPy scalar / 0-d array argument; Tensors pass through."""
-    if isinstance(x, (bool, int, float)):
+    if x.__class__ in (bool, int, float):
         return x
     if isinstance(x, (np.generic, np.ndarray)) and np.ndim(x) == 0:
         return x.item()
@@ -94,6 +94,8 @@ def operands(a, b, op='op'):
             if xb.dtype != rt:
                 xb = xb.astype(rt)
             return xa, xb
+        if b.__class__ is np.ndarray and b.ndim:
+            return operands(a, _make(b), op)
         b = scalar_value(b)
         kind = xa.dtype.kind
         if not _scalar_fits(kind, b):
@@ -103,6 +105,8 @@ def operands(a, b, op='op'):
             if not info.min <= b <= info.max:      # PyTorch wraps out-of-range ints
                 b = np.array(b).astype(xa.dtype)[()]
         return xa, b
+    if a.__class__ is np.ndarray and a.ndim:
+        return operands(_make(a), b, op)
     xb = b._data
     a = scalar_value(a)
     kind = xb.dtype.kind
@@ -174,8 +178,9 @@ def inplace_result(t, result, op):
     res = result._data
     if res.dtype != arr.dtype:
         if not D.can_cast(_BY_NP[res.dtype], _BY_NP[arr.dtype]):
-            raise RuntimeError(f"result type {_BY_NP[res.dtype].name.capitalize()} can't be cast "
-                               f"to the desired output type {_BY_NP[arr.dtype].name.capitalize()}"
+            from .arith import tname
+            raise RuntimeError(f"result type {tname(res.dtype)} can't be cast "
+                               f"to the desired output type {tname(arr.dtype)}"
                                f' (in {op})')
     if res.shape != arr.shape:
         try:

@@ -4,8 +4,10 @@ or integer tensors).
 >>> ember.tensor([1, 2, 3]) > 1
 tensor([False,  True,  True])
 """
-from ._base import Tensor, wrap, np, operands, STATE, bump_version, check_inplace
-from .. import _dtype as D
+import numbers
+
+from ._base import Tensor, wrap, np, operands, bump_version, check_inplace, default_float
+from .arith import write_out, broadcast_error, not_implemented_for, need_tensor, tname
 
 __all__ = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less', 'less_equal',
            'not_equal', 'logical_and', 'logical_or', 'logical_xor', 'logical_not',
@@ -16,27 +18,62 @@ __all__ = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less
 METHODS = {}
 
 
-def _compare(name, ufunc, aliases=()):
+def _inplace_write(self, res, name):
+    """Write a comparison/logical/bitwise result into ``self`` (cast to its dtype)."""
+    check_inplace(self, name)
+    arr = self._data
+    try:
+        shape = np.broadcast_shapes(arr.shape, res.shape)
+    except ValueError:
+        shape = None
+    if shape != arr.shape:
+        raise RuntimeError(f"output with shape {list(arr.shape)} doesn't match the broadcast "
+                           f'shape {list(shape or res.shape)} (in {name})')
+    arr[...] = res
+    bump_version(self)
+    return self
+
+
+def _is_operand(x):
+    """Whether a Python operator should handle ``x`` (else it returns NotImplemented, so
+    ``t == None`` is False and ``t < 'a'`` a TypeError, as in PyTorch)."""
+    return isinstance(x, (Tensor, numbers.Number, np.generic)) or (
+        isinstance(x, np.ndarray) and x.ndim == 0)
+
+
+def _compare(name, ufunc, dunder, aliases=()):
     def op(input, other, *, out=None):
+        if not isinstance(input, Tensor):
+            raise TypeError(
+                f'{name}() received an invalid combination of arguments - got '
+                f'({type(input).__name__}, {type(other).__name__}), but expected one of:\n'
+                f' * (Tensor input, Tensor other, *, Tensor out = None)\n'
+                f' * (Tensor input, Number other, *, Tensor out = None)')
         xa, xb = operands(input, other, name)
-        res = wrap(ufunc(xa, xb))
+        try:
+            res = wrap(ufunc(xa, xb))
+        except ValueError:
+            raise broadcast_error(name, xa, xb) from None
         if out is not None:
-            out._data = res._data
-            return out
+            return write_out(out, res, (), name)
         return res
     op.__name__ = name
     op.__doc__ = (f'Elementwise ``{name}`` comparison with broadcasting; returns a bool tensor.'
                   f'\n\n>>> ember.{name}(ember.tensor([1, 2]), 2)')
 
     def op_(self, other):
-        check_inplace(self, name + '_')
-        res = op(self, other)
-        self._data[...] = res._data
-        bump_version(self)
-        return self
+        xa, xb = operands(self, other, name + '_')
+        return _inplace_write(self, ufunc(xa, xb), name + '_')
+    op_.__doc__ = f'In-place ``{name}``: ``self`` holds the result in its own dtype.'
+
+    def method(self, other):
+        if isinstance(other, Tensor) or _is_operand(other):
+            return op(self, other)
+        return NotImplemented
     globals()[name] = op
     METHODS[name] = op
     METHODS[name + '_'] = op_
+    METHODS[dunder] = method
     for a in aliases:
         globals()[a] = op
         METHODS[a] = op
@@ -44,31 +81,34 @@ def _compare(name, ufunc, aliases=()):
     return op
 
 
-_compare('eq', np.equal)
-_compare('ne', np.not_equal, ('not_equal',))
-_compare('lt', np.less, ('less',))
-_compare('le', np.less_equal, ('less_equal',))
-_compare('gt', np.greater, ('greater',))
-_compare('ge', np.greater_equal, ('greater_equal',))
+_compare('eq', np.equal, '__eq__')
+_compare('ne', np.not_equal, '__ne__', ('not_equal',))
+_compare('lt', np.less, '__lt__', ('less',))
+_compare('le', np.less_equal, '__le__', ('less_equal',))
+_compare('gt', np.greater, '__gt__', ('greater',))
+_compare('ge', np.greater_equal, '__ge__', ('greater_equal',))
 
 
 def _logical(name, ufunc):
     def op(input, other, *, out=None):
-        xa = input._data if isinstance(input, Tensor) else np.asarray(input)
-        xb = other._data if isinstance(other, Tensor) else np.asarray(other)
-        res = wrap(ufunc(xa, xb))
+        need_tensor(input, name, 'input', 1)
+        need_tensor(other, name, 'other', 2)
+        xa, xb = input._data, other._data
+        try:
+            res = wrap(ufunc(xa, xb))
+        except ValueError:
+            raise broadcast_error(name, xa, xb) from None
         if out is not None:
-            out._data = res._data.astype(out._data.dtype)
-            return out
+            return write_out(out, res, (), name)
         return res
     op.__name__ = name
-    op.__doc__ = f'Elementwise ``{name}`` (nonzero is True); returns a bool tensor.'
+    op.__doc__ = (f'Elementwise ``{name}`` (nonzero is True); returns a bool tensor.\n\n'
+                  f'>>> ember.{name}(ember.tensor([True, False]), ember.tensor([True, True]))')
 
     def op_(self, other):
-        check_inplace(self, name + '_')
-        self._data[...] = op(self, other)._data
-        bump_version(self)
-        return self
+        need_tensor(other, name + '_', 'other', 1)
+        return _inplace_write(self, ufunc(self._data, other._data), name + '_')
+    op_.__doc__ = f'In-place ``{name}``: ``self`` holds the result in its own dtype.'
     globals()[name] = op
     METHODS[name] = op
     METHODS[name + '_'] = op_
@@ -85,42 +125,68 @@ def logical_not(input, *, out=None):
     >>> ember.logical_not(ember.tensor([0, 1]))
     tensor([ True, False])
     """
-    return wrap(np.logical_not(input._data))
+    need_tensor(input, 'logical_not', 'input', 1)
+    res = wrap(np.logical_not(input._data))
+    if out is not None:
+        return write_out(out, res, (), 'logical_not')
+    return res
 
 
 def _logical_not_(self):
-    self._data[...] = np.logical_not(self._data)
-    bump_version(self)
-    return self
+    """In-place ``logical_not`` (``self`` keeps its dtype)."""
+    return _inplace_write(self, np.logical_not(self._data), 'logical_not_')
 
 
-def _bitwise(name, ufunc):
-    def op(input, other, *, out=None):
+_KERNELS = {'bitwise_left_shift': 'lshift_cpu', 'bitwise_right_shift': 'rshift_cpu'}
+
+
+def _bitwise(name, ufunc, dunder):
+    kernel = _KERNELS.get(name, name + '_cpu')
+
+    def compute(input, other):
         xa, xb = operands(input, other, name)
         for x in (xa, xb):
-            if isinstance(x, float) or (hasattr(x, 'dtype') and x.dtype.kind == 'f'):
-                raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\' (bitwise ops '
-                                   'need integer or bool tensors)')
-        return wrap(ufunc(xa, xb))
+            if x.__class__ is float or getattr(x, 'dtype', np.dtype(bool)).kind == 'f':
+                raise not_implemented_for(
+                    kernel, x.dtype if hasattr(x, 'dtype') else default_float())
+        try:
+            return ufunc(xa, xb)
+        except ValueError:
+            raise broadcast_error(name, xa, xb) from None
+
+    def op(input, other, *, out=None):
+        if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+            need_tensor(input, name, 'input', 1)
+        res = wrap(compute(input, other))
+        if out is not None:
+            return write_out(out, res, (), name)
+        return res
     op.__name__ = name
-    op.__doc__ = f'Elementwise ``{name}`` of integer or bool tensors.'
+    op.__doc__ = (f'Elementwise ``{name}`` of integer or bool tensors.\n\n'
+                  f'>>> ember.{name}(ember.tensor([12]), 3)')
 
     def op_(self, other):
-        check_inplace(self, name + '_')
-        self._data[...] = op(self, other)._data
-        bump_version(self)
-        return self
+        return _inplace_write(self, compute(self, other), name + '_')
+    op_.__doc__ = f'In-place ``{name}``.'
+
+    def method(self, other):
+        return op(self, other) if _is_operand(other) else NotImplemented
+
+    def rmethod(self, other):
+        return op(other, self) if _is_operand(other) else NotImplemented
+
+    def imethod(self, other):
+        return op_(self, other) if _is_operand(other) else NotImplemented
     globals()[name] = op
-    METHODS[name] = op
-    METHODS[name + '_'] = op_
-    return op, op_
+    METHODS.update({name: op, name + '_': op_, f'__{dunder}__': method,
+                    f'__r{dunder}__': rmethod, f'__i{dunder}__': imethod})
 
 
-_and, _iand = _bitwise('bitwise_and', np.bitwise_and)
-_or, _ior = _bitwise('bitwise_or', np.bitwise_or)
-_xor, _ixor = _bitwise('bitwise_xor', np.bitwise_xor)
-_lshift, _ilshift = _bitwise('bitwise_left_shift', np.left_shift)
-_rshift, _irshift = _bitwise('bitwise_right_shift', np.right_shift)
+_bitwise('bitwise_and', np.bitwise_and, 'and')
+_bitwise('bitwise_or', np.bitwise_or, 'or')
+_bitwise('bitwise_xor', np.bitwise_xor, 'xor')
+_bitwise('bitwise_left_shift', np.left_shift, 'lshift')
+_bitwise('bitwise_right_shift', np.right_shift, 'rshift')
 
 
 def bitwise_not(input, *, out=None):
@@ -129,61 +195,94 @@ def bitwise_not(input, *, out=None):
     >>> ~ember.tensor([True, False])
     tensor([False,  True])
     """
+    need_tensor(input, 'bitwise_not', 'input', 1)
     x = input._data
     if x.dtype.kind == 'f':
-        raise RuntimeError('"bitwise_not_cpu" not implemented for \'Float\'')
-    return wrap(np.invert(x))
+        raise not_implemented_for('bitwise_not_cpu', x.dtype)
+    res = wrap(np.invert(x))
+    if out is not None:
+        return write_out(out, res, (), 'bitwise_not')
+    return res
 
 
-def isnan(input):
-    """True where the value is NaN.
-
-    >>> ember.isnan(ember.tensor([1., float('nan')]))
-    tensor([False,  True])
-    """
-    x = input._data
-    return wrap(np.isnan(x) if x.dtype.kind == 'f' else np.zeros(x.shape, bool))
+def _invert(self):
+    if self._data.dtype.kind == 'f':
+        raise TypeError('~ (operator.invert) is only implemented on integer and Boolean-type '
+                        'tensors (use logical_not() for a mask, or 1 - x)')
+    return bitwise_not(self)
 
 
-def isinf(input):
-    """True where the value is +inf or -inf."""
-    x = input._data
-    return wrap(np.isinf(x) if x.dtype.kind == 'f' else np.zeros(x.shape, bool))
+def _bitwise_not_(self):
+    """In-place ``bitwise_not``."""
+    return _inplace_write(self, bitwise_not(self)._data, 'bitwise_not_')
 
 
-def isposinf(input):
-    """True where the value is +inf."""
-    x = input._data
-    return wrap(np.isposinf(x) if x.dtype.kind == 'f' else np.zeros(x.shape, bool))
+def _unary_test(name, fn, default):
+    def op(input):
+        need_tensor(input, name, 'input', 1)
+        x = input._data
+        if x.dtype.kind == 'f':
+            return wrap(fn(x))
+        return wrap(np.full(x.shape, default, bool))
+    op.__name__ = name
+    op.__doc__ = (f'Elementwise ``{name}`` test; returns a bool tensor (integers give '
+                  f'{default}).\n\n>>> ember.{name}(ember.tensor([1., float("inf"), '
+                  'float("nan")]))')
+    globals()[name] = op
+    METHODS[name] = op
 
 
-def isneginf(input):
-    """True where the value is -inf."""
-    x = input._data
-    return wrap(np.isneginf(x) if x.dtype.kind == 'f' else np.zeros(x.shape, bool))
-
-
-def isfinite(input):
-    """True where the value is neither NaN nor infinite."""
-    x = input._data
-    return wrap(np.isfinite(x) if x.dtype.kind == 'f' else np.ones(x.shape, bool))
+_unary_test('isnan', np.isnan, False)
+_unary_test('isinf', np.isinf, False)
+_unary_test('isposinf', np.isposinf, False)
+_unary_test('isneginf', np.isneginf, False)
+_unary_test('isfinite', np.isfinite, True)
 
 
 def isreal(input):
-    """All True (ember has no complex tensors)."""
+    """All True (ember has no complex tensors).
+
+    >>> ember.isreal(ember.tensor([1.]))
+    tensor([True])
+    """
+    need_tensor(input, 'isreal', 'input', 1)
     return wrap(np.ones(input._data.shape, bool))
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """``|input - other| <= atol + rtol * |other|`` elementwise.
+    """``|input - other| <= atol + rtol * |other|`` elementwise (PyTorch's algorithm).
 
     >>> ember.isclose(ember.tensor([1.0]), ember.tensor([1.0 + 1e-9]))
     tensor([True])
     """
-    xa, xb = operands(input, other, 'isclose')
-    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype != other.dtype:
-        raise RuntimeError(f'{input.dtype} did not match {other.dtype}')
-    return wrap(np.isclose(xa, xb, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    need_tensor(input, 'isclose', 'input', 1)
+    need_tensor(other, 'isclose', 'other', 2)
+    a, b = input._data, other._data
+    if a.dtype != b.dtype:
+        raise RuntimeError(f'{tname(a.dtype)} did not match {tname(b.dtype)} (isclose needs '
+                           'both tensors of one dtype: convert one with .to())')
+    if rtol < 0:
+        raise RuntimeError(f'rtol must be greater than or equal to zero, but got {rtol}')
+    if atol < 0:
+        raise RuntimeError(f'atol must be greater than or equal to zero, but got {atol}')
+    try:
+        close = a == b
+    except ValueError:
+        raise broadcast_error('isclose', a, b) from None
+    if equal_nan and a.dtype.kind == 'f':
+        close |= np.isnan(a) & np.isnan(b)
+    if rtol == 0 and atol == 0:
+        return wrap(np.asarray(close))
+    if a.dtype.kind == 'b':
+        a, b = a.astype(default_float()), b.astype(default_float())
+    fb = b if b.dtype.kind == 'f' else b.astype(default_float())
+    with np.errstate(all='ignore'):
+        allowed = atol + np.abs(rtol * fb)
+        actual = np.abs(a - b)
+        if actual.dtype != allowed.dtype:
+            actual = actual.astype(allowed.dtype)
+        close = close | (np.isfinite(actual) & (actual <= allowed))
+    return wrap(np.asarray(close))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -201,13 +300,22 @@ def equal(input, other):
     >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1, 2]))
     True
     """
+    need_tensor(input, 'equal', 'input', 1)
+    need_tensor(other, 'equal', 'other', 2)
     a, b = input._data, other._data
     return a.shape == b.shape and bool((a == b).all())
 
 
 def is_nonzero(input):
-    """The truth value of a one-element tensor."""
-    if input._data.size != 1:
+    """The truth value of a one-element tensor.
+
+    >>> ember.is_nonzero(ember.tensor([1.]))
+    True
+    """
+    n = input._data.size
+    if n == 0:
+        raise RuntimeError('Boolean value of Tensor with no values is ambiguous')
+    if n != 1:
         raise RuntimeError('Boolean value of Tensor with more than one value is ambiguous')
     return bool(input._data.reshape(()))
 
@@ -222,43 +330,35 @@ def is_tensor(obj):
 
 
 def is_floating_point(input):
-    """Whether the tensor has a floating dtype."""
+    """Whether the tensor has a floating dtype.
+
+    >>> ember.is_floating_point(ember.tensor([1.]))
+    True
+    """
     return input._data.dtype.kind == 'f'
 
 
 def numel(input):
-    """Number of elements."""
+    """Number of elements.
+
+    >>> ember.numel(ember.zeros(2, 3))
+    6
+    """
     return input._data.size
 
 
 def is_same_size(input, other):
-    """Whether two tensors have the same shape."""
+    """Whether two tensors have the same shape.
+
+    >>> ember.is_same_size(ember.zeros(2), ember.zeros(2))
+    True
+    """
     return input._data.shape == other._data.shape
-
-
-def _r(op):
-    return lambda self, other: op(other, self)
-
-
-def _iop(op):
-    def run(self, other):
-        check_inplace(self, op.__name__)
-        self._data[...] = op(self, other)._data
-        bump_version(self)
-        return self
-    return run
 
 
 METHODS.update({
     'logical_not': logical_not, 'logical_not_': _logical_not_, 'bitwise_not': bitwise_not,
-    'isnan': isnan, 'isinf': isinf, 'isposinf': isposinf, 'isneginf': isneginf,
-    'isfinite': isfinite, 'isreal': isreal, 'isclose': isclose, 'allclose': allclose,
-    'equal': equal, 'is_nonzero': is_nonzero, 'is_same_size': is_same_size,
-    '__eq__': globals()['eq'], '__ne__': globals()['ne'], '__lt__': globals()['lt'],
-    '__le__': globals()['le'], '__gt__': globals()['gt'], '__ge__': globals()['ge'],
-    '__and__': _and, '__or__': _or, '__xor__': _xor, '__rand__': _r(_and),
-    '__ror__': _r(_or), '__rxor__': _r(_xor), '__iand__': _iand, '__ior__': _ior,
-    '__ixor__': _ixor, '__invert__': bitwise_not, '__lshift__': _lshift,
-    '__rshift__': _rshift, '__ilshift__': _ilshift, '__irshift__': _irshift,
-    '__rlshift__': _r(_lshift), '__rrshift__': _r(_rshift),
+    'bitwise_not_': _bitwise_not_, 'isreal': isreal, 'isclose': isclose,
+    'allclose': allclose, 'equal': equal, 'is_nonzero': is_nonzero,
+    'is_same_size': is_same_size, '__invert__': _invert,
 })

@@ -8,35 +8,61 @@ tensor([1.0000, 2.7183])
 """
 import math
 
-from ._base import Tensor, wrap, record, STATE, default_float, np
-from .arith import apply_inplace
+from ._base import wrap, record, default_float, xp_of, np
+from .arith import (apply_inplace, write_out, quiet, not_implemented_for, zeros_for,
+                    quiet_backward)
 from . import _special
 
 __all__ = []
 METHODS = {}
 
+_PI = math.pi
 
-def _float_input(x):
-    return x if x.dtype.kind == 'f' else x.astype(default_float())
+
+def _not_tensor(op, input):
+    return TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
+                     f'{type(input).__name__}')
 
 
 def _define(name, grad_name, forward, backward, saves='x', keep_int=False, inplace=True,
+            refuse='', refuse_error=None, kernel=None, warns=True, half_in_float=False,
             doc=None):
-    """Create ``ember.<name>``, ``Tensor.<name>`` and ``Tensor.<name>_`` from one row."""
+    """Create ``ember.<name>``, ``Tensor.<name>`` and ``Tensor.<name>_`` from one row.
+
+    ``backward=None`` means a zero gradient (floor, sign, ...). Inputs whose dtype kind is in
+    ``refuse`` raise PyTorch's NotImplementedError; other integer inputs become the default
+    float dtype unless ``keep_int``. ``warns=False`` skips silencing NumPy for ops that cannot
+    produce inf/nan warnings (a small saving on hot ops).
+    """
+    kernel = kernel or name + '_cpu'
+
+    def prepare(x):
+        kind = x.dtype.kind
+        if kind in refuse:
+            raise refuse_error() if refuse_error else not_implemented_for(kernel, x.dtype)
+        return x if keep_int or kind == 'f' else x.astype(default_float())
+
     def op(input, *, out=None):
-        x = input._data
-        if not keep_int:
-            x = _float_input(x)
-        with np.errstate(all='ignore'):
-            res = wrap(forward(x))
+        try:
+            x = input._data
+        except AttributeError:
+            raise _not_tensor(name, input) from None
+        if x.dtype.kind != 'f':
+            x = prepare(x)
+        if half_in_float and x.dtype == np.float16:    # one rounding, as PyTorch's opmath
+            res = wrap(quiet(forward, x.astype(np.float32)).astype(np.float16))
+        else:
+            res = wrap(quiet(forward, x) if warns else forward(x))
         if out is not None:
-            from .arith import _write_out
-            return _write_out(out, res)
+            return write_out(out, res, (input,), name)
         if saves == 'y':
             return record(res, grad_name, _bw, (input,), save_output=True)
         return record(res, grad_name, _bw, (input,), (input,) if saves == 'x' else None)
 
-    if saves == 'y':
+    if backward is None:
+        def _bw(node, grad):
+            return zeros_for(node, 0, grad)
+    elif saves == 'y':
         def _bw(node, grad):
             (y,) = node.saved()
             return backward(grad, None, y)
@@ -47,9 +73,11 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, inpla
     else:
         def _bw(node, grad):
             return backward(grad, None, None)
+    if warns and backward is not None:
+        _bw = quiet_backward(_bw)
     op.__name__ = name
     op.__qualname__ = name
-    op.__doc__ = doc or f'Elementwise ``{name}``.\n\n>>> ember.{name}(ember.tensor([0.5]))'
+    op.__doc__ = doc or (f'Elementwise ``{name}``.\n\n>>> ember.{name}(ember.tensor([0.5]))')
     globals()[name] = op
     __all__.append(name)
     METHODS[name] = op
@@ -63,114 +91,234 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, inpla
     return op
 
 
+def _sigmoid(x):
+    t = np.exp(np.negative(x))
+    if t.__class__ is np.ndarray:
+        t += 1
+        return np.reciprocal(t, out=t)
+    return 1 / (1 + t)
+
+
+def _sign(x):
+    if x.dtype.kind == 'b':
+        return x.copy()
+    r = np.sign(x)
+    if x.dtype.kind == 'f':
+        r = np.where(x != x, 0, r).astype(x.dtype, copy=False)   # PyTorch: sign(nan) == 0
+    return r
+
+
+def _i0(x):
+    return np.where(np.isinf(x), np.nan, _special.i0(x)).astype(x.dtype, copy=False)  # as torch
+
+
+def _where(cond, a, b):
+    from .binary import where
+    return where(wrap(cond), a, b)
+
+
+def _relu_backward(g, x, y):
+    # PyTorch's threshold_backward: its own node, so a create_graph gradient depends on y
+    mask = y._data > 0
+    res = wrap(np.where(mask, g._data, 0).astype(g._data.dtype, copy=False))
+    return record(res, 'ThresholdBackwardBackward0', _threshold_backward_backward, (g, y),
+                  ctx=mask)
+
+
+def _threshold_backward_backward(node, grad):
+    nxt = node.next
+    return (_where(node.ctx, grad, 0.0) if nxt[0] is not None else None,
+            zeros_for(node, 1, grad) if nxt[1] is not None else None)
+
+
+def _sinc_backward(g, x, y):
+    px = _PI * x
+    d = (px * px.cos() - px.sin()) / (px * x)
+    return _where(x._data == 0, 0.0, d) * g
+
+
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
+_TWO_SQRTPI = 2 / math.sqrt(math.pi)
 
 # name, grad_fn name, forward, backward(grad, x, y), saves
 _define('exp', 'ExpBackward0', np.exp, lambda g, x, y: g * y, 'y')
-_define('exp2', 'Exp2Backward0', np.exp2, lambda g, x, y: g * y * _LN2, 'y')
+_define('exp2', 'Exp2Backward0', np.exp2, lambda g, x, y: g * (y * _LN2), 'y')
 _define('expm1', 'Expm1Backward0', np.expm1, lambda g, x, y: g * (y + 1), 'y')
 _define('log', 'LogBackward0', np.log, lambda g, x, y: g / x)
 _define('log2', 'Log2Backward0', np.log2, lambda g, x, y: g / (x * _LN2))
 _define('log10', 'Log10Backward0', np.log10, lambda g, x, y: g / (x * _LN10))
 _define('log1p', 'Log1PBackward0', np.log1p, lambda g, x, y: g / (x + 1))
 _define('sqrt', 'SqrtBackward0', np.sqrt, lambda g, x, y: g / (2 * y), 'y')
-_define('rsqrt', 'RsqrtBackward0', lambda x: 1 / np.sqrt(x), lambda g, x, y: -0.5 * g * y * y * y, 'y')
+_define('rsqrt', 'RsqrtBackward0', lambda x: 1 / np.sqrt(x),
+        lambda g, x, y: -0.5 * g * y * y * y, 'y')
 _define('sin', 'SinBackward0', np.sin, lambda g, x, y: g * x.cos())
-_define('cos', 'CosBackward0', np.cos, lambda g, x, y: -g * x.sin())
+_define('cos', 'CosBackward0', np.cos, lambda g, x, y: g * -x.sin())
 _define('tan', 'TanBackward0', np.tan, lambda g, x, y: g * (1 + y * y), 'y')
-_define('asin', 'AsinBackward0', np.arcsin, lambda g, x, y: g * (1 - x * x).rsqrt())
-_define('acos', 'AcosBackward0', np.arccos, lambda g, x, y: -g * (1 - x * x).rsqrt())
-_define('atan', 'AtanBackward0', np.arctan, lambda g, x, y: g / (1 + x * x))
+_define('asin', 'AsinBackward0', np.arcsin, lambda g, x, y: g * (-x * x + 1).rsqrt())
+_define('acos', 'AcosBackward0', np.arccos, lambda g, x, y: g * -(-x * x + 1).rsqrt())
+_define('atan', 'AtanBackward0', np.arctan, lambda g, x, y: g / (x * x + 1), warns=False)
 _define('sinh', 'SinhBackward0', np.sinh, lambda g, x, y: g * x.cosh())
 _define('cosh', 'CoshBackward0', np.cosh, lambda g, x, y: g * x.sinh())
-_define('tanh', 'TanhBackward0', np.tanh, lambda g, x, y: g * (1 - y * y), 'y')
+_define('tanh', 'TanhBackward0', np.tanh, lambda g, x, y: g * (1 - y * y), 'y', warns=False)
 _define('asinh', 'AsinhBackward0', np.arcsinh, lambda g, x, y: g * (x * x + 1).rsqrt())
 _define('acosh', 'AcoshBackward0', np.arccosh, lambda g, x, y: g * (x * x - 1).rsqrt())
-_define('atanh', 'AtanhBackward0', np.arctanh, lambda g, x, y: g / (1 - x * x))
-_define('sigmoid', 'SigmoidBackward0', _special.sigmoid, lambda g, x, y: g * y * (1 - y), 'y')
+_define('atanh', 'AtanhBackward0', np.arctanh, lambda g, x, y: g / (-x * x + 1))
+_define('sigmoid', 'SigmoidBackward0', _sigmoid, lambda g, x, y: g * ((1 - y) * y), 'y',
+        half_in_float=True)
 _define('erf', 'ErfBackward0', _special.erf,
-        lambda g, x, y: g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp())
+        lambda g, x, y: g * (_TWO_SQRTPI * (-(x * x)).exp()))
 _define('erfc', 'ErfcBackward0', _special.erfc,
-        lambda g, x, y: g * (-2 / math.sqrt(math.pi)) * (-(x * x)).exp())
+        lambda g, x, y: g * (-_TWO_SQRTPI * (-(x * x)).exp()))
 _define('erfinv', 'ErfinvBackward0', _special.erfinv,
-        lambda g, x, y: g * (math.sqrt(math.pi) / 2) * (y * y).exp(), 'y')
+        lambda g, x, y: g * ((math.sqrt(math.pi) / 2) * (y * y).exp()), 'y')
 _define('lgamma', 'LgammaBackward0', _special.lgamma, lambda g, x, y: g * x.digamma())
-_define('digamma', 'DigammaBackward0', _special.digamma, lambda g, x, y: g * _special_polygamma1(x))
-_define('relu', 'ReluBackward0', lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
-        lambda g, x, y: g * (y > 0), 'y', keep_int=True)
-_define('abs', 'AbsBackward0', np.abs, lambda g, x, y: g * x.sign(), keep_int=True)
-_define('sign', 'SignBackward0', np.sign, lambda g, x, y: g * 0, None, keep_int=True)
-_define('sgn', 'SgnBackward0', np.sign, lambda g, x, y: g * 0, None, keep_int=True)
-_define('floor', 'FloorBackward0', np.floor, lambda g, x, y: g * 0, None, keep_int=True)
-_define('ceil', 'CeilBackward0', np.ceil, lambda g, x, y: g * 0, None, keep_int=True)
-_define('trunc', 'TruncBackward0', np.trunc, lambda g, x, y: g * 0, None, keep_int=True)
-_define('frac', 'FracBackward0', lambda x: x - np.trunc(x), lambda g, x, y: g)
-_define('i0', 'I0Backward0', np.i0, lambda g, x, y: g * _special.i1(x))
-_define('sinc', 'SincBackward0', np.sinc,
-        lambda g, x, y: g * ((math.pi * x).cos() - y) / x.masked_fill(x == 0, 1) * (x != 0))
+_define('digamma', 'DigammaBackward0', _special.digamma, lambda g, x, y: g * _trigamma(x))
+_define('relu', 'ReluBackward0', lambda x: np.maximum(x, 0),
+        _relu_backward, 'y', keep_int=True, warns=False, refuse='b',
+        refuse_error=lambda: RuntimeError('Boolean inputs not supported for relu'))
+_define('abs', 'AbsBackward0', np.abs, lambda g, x, y: g * x.sgn(), keep_int=True, refuse='b',
+        warns=False)
+_define('sign', 'SignBackward0', _sign, None, None, keep_int=True, warns=False)
+_define('sgn', 'SgnBackward0', _sign, None, None, keep_int=True, warns=False)
+_define('floor', 'FloorBackward0', np.floor, None, None, keep_int=True, refuse='b',
+        kernel='floor_vml_cpu', warns=False)
+_define('ceil', 'CeilBackward0', np.ceil, None, None, keep_int=True, refuse='b',
+        kernel='ceil_vml_cpu', warns=False)
+_define('trunc', 'TruncBackward0', np.trunc, None, None, keep_int=True, refuse='b',
+        kernel='trunc_vml_cpu', warns=False)
+_define('frac', 'FracBackward0', lambda x: x - np.trunc(x), lambda g, x, y: g, None,
+        refuse='biu')
+_define('i0', 'I0Backward0', _i0, lambda g, x, y: g * _i1(x))
+_define('sinc', 'SincBackward0', lambda x: np.sinc(x).astype(x.dtype, copy=False),
+        _sinc_backward, half_in_float=True)
 
-fix = globals()['trunc']
-METHODS['fix'] = fix
-__all__.append('fix')
-absolute = globals()['abs']
-METHODS['absolute'] = absolute
-METHODS['absolute_'] = METHODS['abs_']
-__all__.append('absolute')
-for _alias, _orig in (('arcsin', 'asin'), ('arccos', 'acos'), ('arctan', 'atan'),
-                      ('arcsinh', 'asinh'), ('arccosh', 'acosh'), ('arctanh', 'atanh')):
+for _alias, _orig in (('fix', 'trunc'), ('absolute', 'abs'), ('arcsin', 'asin'),
+                      ('arccos', 'acos'), ('arctan', 'atan'), ('arcsinh', 'asinh'),
+                      ('arccosh', 'acosh'), ('arctanh', 'atanh')):
     globals()[_alias] = globals()[_orig]
     METHODS[_alias] = METHODS[_orig]
     METHODS[_alias + '_'] = METHODS[_orig + '_']
     __all__.append(_alias)
 
 
-def _special_polygamma1(x):
-    return wrap(_special.trigamma(x._data))
+# ---- private differentiable helpers for higher-order gradients --------------------------
+def _tetragamma(x):
+    """psi''(x) on an array: recurrence up to x >= 10, then the asymptotic series; the
+    reflection formula for x < 0.5."""
+    xp = xp_of(x)
+    x = x.astype(np.float64)
+    refl = x < 0.5
+    z = xp.where(refl, 1 - x, x)
+    acc = xp.zeros_like(z)
+    for _ in range(10):
+        small = z < 10
+        acc -= xp.where(small, 2 / z ** 3, 0)
+        z = xp.where(small, z + 1, z)
+    r = 1 / (z * z)
+    series = -1 / z ** 2 - 1 / z ** 3 - r * r * (0.5 - r * (1 / 6 - r * (1 / 6 - r * (
+        0.3 - r * (5 / 6 - r * (691 / 210))))))
+    res = series + acc
+    if refl.any():
+        s = xp.sin(_PI * x)
+        res = xp.where(refl, res - 2 * _PI ** 3 * xp.cos(_PI * x) / (s * s * s), res)
+    return res
 
 
-def round(input, *, decimals=0, out=None):
+def _trigamma(x):
+    res = wrap(_special.trigamma(x._data))
+    return record(res, 'PolygammaBackward0', _trigamma_backward, (x,), (x,))
+
+
+@quiet_backward
+def _trigamma_backward(node, grad):
+    (x,) = node.saved()
+    return grad * wrap(quiet(_tetragamma, x._data).astype(x._data.dtype))
+
+
+def _i1(x):
+    res = wrap(_special.i1(x._data))
+    return record(res, 'SpecialI1Backward0', _i1_backward, (x,), (x,), save_output=True)
+
+
+@quiet_backward
+def _i1_backward(node, grad):
+    x, y = node.saved()
+    d = x.i0() - y / x
+    return _where(x._data == 0, 0.5, d) * grad
+
+
+# ---- ops with arguments -------------------------------------------------------------------
+def round(input, *, decimals=None, out=None):
     """Round half to even, optionally to ``decimals`` decimal places.
 
-    >>> ember.round(ember.tensor([0.5, 1.5, 2.567]), decimals=0)
+    >>> ember.round(ember.tensor([0.5, 1.5, 2.567]))
     tensor([0., 2., 3.])
     """
-    x = input._data
-    if decimals == 0:
-        res = wrap(np.round(x))
+    try:
+        x = input._data
+    except AttributeError:
+        raise _not_tensor('round', input) from None
+    kind = x.dtype.kind
+    if kind != 'f':
+        if kind == 'b':
+            raise not_implemented_for('round_vml_cpu' if not decimals else 'round_cpu', x.dtype)
+        if decimals:
+            raise not_implemented_for('round_cpu', x.dtype)
+    if not decimals or kind != 'f':
+        res = wrap(np.round(x) if kind == 'f' else x.copy())
     else:
-        scale = 10.0 ** decimals
-        res = wrap((np.round(x * x.dtype.type(scale)) / x.dtype.type(scale)).astype(x.dtype))
+        arr = x.astype(np.float32) if x.dtype == np.float16 else x
+        t = arr.dtype.type
+        if decimals > 0:
+            p = t(10.0 ** decimals)
+            r = quiet(lambda: np.round(arr * p) / p)
+        else:
+            p = t(10.0 ** -decimals)
+            r = quiet(lambda: np.round(arr / p) * p)
+        res = wrap(np.asarray(r).astype(x.dtype, copy=False))
     if out is not None:
-        from .arith import _write_out
-        return _write_out(out, res)
-    return record(res, 'RoundBackward1' if decimals else 'RoundBackward0',
-                  lambda node, g: g * 0, (input,))
+        return write_out(out, res, (input,), 'round')
+    return record(res, 'RoundBackward1' if decimals is not None else 'RoundBackward0',
+                  _zero_bw, (input,))
 
 
-def _round_(self, *, decimals=0):
+def _zero_bw(node, grad):
+    return zeros_for(node, 0, grad)
+
+
+def _round_(self, *, decimals=None):
+    """In-place ``round``."""
     return apply_inplace(self, round, 'round_', decimals=decimals)
 
 
-def logit(input, eps=None):
+def logit(input, eps=None, *, out=None):
     """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
 
     >>> ember.logit(ember.tensor([0.5]))
     tensor([0.])
     """
-    x = _float_input(input._data)
-    z = np.clip(x, eps, 1 - eps) if eps is not None else x
-    with np.errstate(all='ignore'):
-        res = wrap(np.log(z / (1 - z)))
+    try:
+        x = input._data
+    except AttributeError:
+        raise _not_tensor('logit', input) from None
+    if x.dtype.kind != 'f':
+        x = x.astype(default_float())
+    z = np.clip(x, x.dtype.type(eps), x.dtype.type(1 - eps)) if eps is not None else x
+    res = wrap(quiet(lambda: np.log(z / (1 - z))))
+    if out is not None:
+        return write_out(out, res, (input,), 'logit')
     return record(res, 'LogitBackward0', _logit_backward, (input,), (input,), ctx=eps)
 
 
+@quiet_backward
 def _logit_backward(node, grad):
     (x,) = node.saved()
     eps = node.ctx
     g = grad / (x * (1 - x))
-    if eps is not None:
-        g = g * ((x >= eps) & (x <= 1 - eps))
-    return g
+    xd = x._data
+    if eps is None:
+        return _where((xd < 0) | (xd > 1), float('nan'), g)
+    return _where((xd < eps) | (xd > 1 - eps), 0.0, g)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
@@ -179,29 +327,33 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     >>> ember.nan_to_num(ember.tensor([float('nan'), float('inf')]))
     tensor([0.0000e+00, 3.4028e+38])
     """
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:
+        raise _not_tensor('nan_to_num', input) from None
     res = wrap(np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf) if x.dtype.kind == 'f'
                else x.copy())
     if out is not None:
-        from .arith import _write_out
-        return _write_out(out, res)
+        return write_out(out, res, (input,), 'nan_to_num')
     return record(res, 'NanToNumBackward0', _nan_to_num_backward, (input,), (input,))
 
 
 def _nan_to_num_backward(node, grad):
     (x,) = node.saved()
-    return grad * x.isfinite()
+    return grad * wrap(np.isfinite(x._data))
 
 
 def _logit_(self, eps=None):
+    """In-place ``logit``."""
     return apply_inplace(self, logit, 'logit_', eps)
 
 
 def _nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+    """In-place ``nan_to_num``."""
     return apply_inplace(self, nan_to_num, 'nan_to_num_', nan, posinf, neginf)
 
 
 __all__ += ['round', 'logit', 'nan_to_num']
 METHODS.update({'round': round, 'round_': _round_, 'logit': logit, 'logit_': _logit_,
                 'nan_to_num': nan_to_num, 'nan_to_num_': _nan_to_num_,
-                '__abs__': absolute})
+                '__abs__': METHODS['abs']})

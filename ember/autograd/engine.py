@@ -42,7 +42,7 @@ class Node:
         return self._name
 
     def __repr__(self):
-        return f'<{self._name} object at {hex(id(self))}>'
+        return f"<{self._name.rsplit('::', 1)[-1]} object at {hex(id(self))}>"
 
     def __call__(self, *grads):
         out = self._backward(self, *grads)

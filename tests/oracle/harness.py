@@ -134,7 +134,7 @@ def flatten_out(out):
 
 def to_numpy(t):
     if hasattr(t, 'detach'):
-        return np.asarray(t.detach().cpu().numpy())
+        return np.asarray(t.detach().cpu().numpy(force=True))
     return t
 
 
