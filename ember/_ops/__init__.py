@@ -1,23 +1,25 @@
 """Every operator, one module per family. Each module lists its public functions in
 ``__all__`` (exported as ``ember.<name>``) and its Tensor methods in ``METHODS``; this
 package attaches the methods to Tensor once, at import.
+
+Modules load in the order below, then any other public module of this package in name
+order; a later module's METHODS entry wins over an earlier one with the same name.
 """
 import importlib
+import pkgutil
 
 from .._tensor import Tensor
 
-MODULES = ['arith', 'pointwise', 'comparison', 'conversion', 'creation', 'shape', 'reduction']
-_OPTIONAL = ['binary', 'indexing', 'joining', 'linalg', 'random_ops']
+_FIRST = ['arith', 'pointwise', 'comparison', 'conversion', 'creation', 'shape', 'reduction']
+
+
+def _names():
+    found = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith('_'))
+    return _FIRST + [n for n in found if n not in _FIRST]
 
 
 def _load():
-    mods = [importlib.import_module(f'.{m}', __name__) for m in MODULES]
-    for name in _OPTIONAL:
-        try:
-            mods.append(importlib.import_module(f'.{name}', __name__))
-        except ModuleNotFoundError as e:
-            if e.name != f'{__name__}.{name}':
-                raise
+    mods = [importlib.import_module(f'.{name}', __name__) for name in _names()]
     for mod in mods:
         for attr, fn in getattr(mod, 'METHODS', {}).items():
             setattr(Tensor, attr, fn)
