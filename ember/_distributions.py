@@ -17,19 +17,20 @@ Example::
     >>> from ember.random import Generator
     >>> g = Generator().manual_seed(0)
     >>> normal(g, (3,), 'float32')
-    array([ 1.5409961 , -0.2934289 , -2.1787894 ], dtype=float32)
+    array([ 1.5409961, -0.2934289, -2.1787894], dtype=float32)
 """
 
 import ctypes
 import ctypes.util
 import math
+import warnings
 from fractions import Fraction
 
 import numpy as np
 
 __all__ = ['CAPABILITY', 'fma32', 'fma64', 'uniform', 'normal', 'normal_tensor', 'randint',
            'random_', 'randperm', 'bernoulli_scalar', 'bernoulli_tensor', 'dropout_mask',
-           'exponential', 'multinomial']
+           'exponential', 'geometric', 'log_normal', 'cauchy', 'poisson', 'multinomial']
 
 CAPABILITY = 'avx2'
 
@@ -47,29 +48,36 @@ def _fused():
 # ----------------------------------------------------------------------------
 # Fused multiply-add emulation (spec section 3)
 # ----------------------------------------------------------------------------
-def fma32(a, b, c):
+def fma32(a, b, c, tiny=True):
     """float32 ``a*b + c`` with a single rounding, like the FMA instruction.
 
-    The float32 product is exact in float64; the float64 sum is pushed to
-    round-to-odd (so the second rounding, to float32, is correct).
+    The float32 product is exact in float64, so ``s = p + c`` in float64 is
+    the exact result rounded once. Rounding s again to float32 can only go
+    wrong when s lands exactly on a float32 midpoint (or in the subnormal
+    range); those few elements are recomputed with round-to-odd.
+    ``tiny=False`` skips the subnormal test where the caller knows that no
+    result lies below 2**-125 other than an exact zero.
 
     Example::
 
         >>> fma32(np.float32(1 + 2**-23), np.float32(1 - 2**-23), np.float32(-1))
         np.float32(-1.4210855e-14)
     """
-    p = np.multiply(a, b, dtype=np.float64)
-    c = np.asarray(c, dtype=np.float64)
-    s = p + c
-    with np.errstate(invalid='ignore'):
-        # TwoSum: s + e == p + c exactly.
-        bv = s - p
-        e = (p - (s - bv)) + (c - bv)
-    inexact = (e != 0) & np.isfinite(s)
-    toward_zero = inexact & ((e < 0) != (s < 0))
-    bits = np.asarray(s).view(np.int64) - toward_zero
-    bits |= inexact
-    return bits.view(np.float64).astype(np.float32)
+    s = np.multiply(a, b, dtype=np.float64)
+    if s.__class__ is np.ndarray and (c.__class__ is not np.ndarray or c.shape == s.shape):
+        np.add(s, c, out=s)                      # c is widened inside the loop, exactly
+    else:
+        s = np.asarray(np.add(s, c, dtype=np.float64))
+    bits = s.view(np.int64)
+    suspect = (bits & 0x1FFFFFFF) == 0x10000000
+    if tiny:
+        suspect |= np.abs(s) < 2.0**-125
+    if suspect.any():
+        p = np.multiply(a, b, dtype=np.float64)
+        p, c = np.broadcast_arrays(p, np.asarray(c, dtype=np.float64))
+        s[suspect] = _round_to_odd_sum(p[suspect], c[suspect])
+    out = s.astype(np.float32)
+    return out if out.ndim else out[()]
 
 
 def _split(x):
@@ -82,9 +90,10 @@ def _split(x):
 def _round_to_odd_sum(x, y):
     """x + y rounded to odd (truncate toward zero, then set the last bit if inexact)."""
     s = x + y
-    bv = s - x
-    e = (x - (s - bv)) + (y - bv)
-    inexact = e != 0
+    with np.errstate(invalid='ignore'):
+        bv = s - x
+        e = (x - (s - bv)) + (y - bv)
+    inexact = (e != 0) & np.isfinite(s)
     toward_zero = inexact & ((e < 0) != (s < 0))
     bits = s.view(np.int64) - toward_zero
     bits |= inexact
@@ -103,7 +112,7 @@ def _fma64_exact(a, b, c):
     try:
         return float(exact)       # int / int true division rounds correctly
     except OverflowError:
-        return math.copysign(math.inf, exact)
+        return math.inf if exact > 0 else -math.inf
 
 
 def fma64(a, b, c):
@@ -148,6 +157,11 @@ def _numel(shape):
     return math.prod(shape)
 
 
+def _is_bfloat16(dtype):
+    """bfloat16 (from ml_dtypes): NumPy has no finfo for it. Unverified against torch."""
+    return dtype.kind == 'f' and dtype.itemsize == 2 and dtype != _F16
+
+
 def _reduced_digits(dtype):
     """Significand bits of a 16-bit float dtype (float16: 11, bfloat16: 8)."""
     return 11 if dtype == _F16 else 8
@@ -177,13 +191,12 @@ def _from_double(vals, dtype):
     return vals.astype(dtype)
 
 
-def _f32_bits(u):
-    return np.float32(np.array(u, dtype=np.uint32).view(np.float32))
-
-
 # ----------------------------------------------------------------------------
 # Uniform (spec section 4.1)
 # ----------------------------------------------------------------------------
+_FLOAT_MAX = {}     # dtype -> its largest finite value (filled on first use)
+
+
 def uniform(gen, shape, dtype, low=0.0, high=1.0):
     """``torch.empty(shape, dtype=dtype).uniform_(low, high)``; ``rand`` is the
     special case ``[0, 1)``.
@@ -192,46 +205,48 @@ def uniform(gen, shape, dtype, low=0.0, high=1.0):
 
         >>> from ember.random import Generator
         >>> uniform(Generator().manual_seed(0), (2,), 'float32')
-        array([0.49625659, 0.7682218 ], dtype=float32)
+        array([0.4962566, 0.7682218], dtype=float32)
     """
     dtype = np.dtype(dtype)
+    limit = _FLOAT_MAX.get(dtype)
+    if limit is None:
+        if dtype.kind != 'f':
+            raise TypeError(f'uniform_ is not implemented for dtype {dtype}')
+        limit = _FLOAT_MAX[dtype] = (3.3895313892515355e+38 if _is_bfloat16(dtype)
+                                     else float(np.finfo(dtype).max))
     n = _numel(shape)
+    low, high = float(low), float(high)
+    if not (-limit <= low <= limit and -limit <= high <= limit):
+        name = 'from' if not -limit <= low <= limit else 'to'
+        raise RuntimeError(f'{name} is out of bounds for {_ctype(dtype)}')
     if not low <= high:
         raise RuntimeError(f'uniform_ expects to return a [from, to) range, but found '
-                           f'from={low} > to={high}')
+                           f'from={low:g} > to={high:g}')
+    if high - low > limit:
+        raise RuntimeError(f'uniform_ expects to-from <= std::numeric_limits<{_ctype(dtype)}>'
+                           f'::max(), but found to={high:g} and from={low:g} which result in '
+                           'to-from to exceed the limit')
     if dtype == _F64:
-        frm, to = float(low), float(high)
-        if to - frm > np.finfo(np.float64).max:
-            raise RuntimeError(f'uniform_ expects to-from <= std::numeric_limits<double>::max(), '
-                               f'but found to={high} and from={low} which result in to-from to '
-                               f'exceed the limit')
         x = _u53(gen._next_u64(n))
-        if frm == 0.0 and to == 1.0:
-            vals = x
-        else:
-            d = to - frm
-            vals = fma64(x, d, frm) if _fused() else x * d + frm
-            vals[vals == to] = frm
+        if low == 0.0 and high == 1.0:
+            return x.reshape(shape)
+        d = high - low
+        vals = fma64(x, d, low) if _fused() else x * d + low
+        vals[vals == high] = low
         return vals.reshape(shape)
 
-    if dtype == _F32 or (dtype.kind == 'f' and dtype.itemsize == 2):
-        x = _u24(gen._next_u32(n))
-        frm, to = np.float32(low), np.float32(high)
-        d = np.float32(to - frm)
-    else:
-        raise TypeError(f'uniform_ is not implemented for dtype {dtype}')
-    if not np.isfinite(d):
-        raise RuntimeError(f'uniform_ expects to-from <= std::numeric_limits<{dtype}>::max(), '
-                           f'but found to={high} and from={low} which result in to-from to '
-                           f'exceed the limit')
+    # float32; Half runs the same float32 arithmetic (checked against torch;
+    # bfloat16 assumed alike).
+    x = _u24(gen._next_u32(n))
+    frm, to = np.float32(low), np.float32(high)
+    d = np.float32(to - frm)
     if frm == 0 and to == 1:
         vals = x
     else:
         vals = fma32(x, d, frm) if _fused() else (x * d) + frm
         vals[vals == to] = frm
     if dtype != _F32:
-        # Half (checked against torch; bfloat16 assumed alike): the float32 value is
-        # rounded, and the `to` -> `from` rule applies again in the dtype.
+        # Rounded to the dtype, then the `to` -> `from` rule applies once more.
         vals = vals.astype(dtype)
         vals[vals == np.asarray(high).astype(dtype)] = np.asarray(low).astype(dtype)
     return vals.reshape(shape)
@@ -278,7 +293,8 @@ def _normal_scalar(gen, n, mean, std):
 
 
 def _c32(bits):
-    return _f32_bits(bits)
+    """A float32 constant from its bit pattern."""
+    return np.float32(np.array(bits, dtype=np.uint32).view(np.float32))
 
 
 # Constants of the AVX2 float32 log / sincos (spec section 4.4), as float32 bit patterns.
@@ -304,13 +320,13 @@ def _log_avx2(u):
     e = np.where(small, e - f1, e)
     x = (m - f1) + np.where(small, m, np.float32(0))
     z = x * x
-    y = fma32(_LOG_P[0], x, _LOG_P[1])
+    y = fma32(_LOG_P[0], x, _LOG_P[1], False)
     for p in _LOG_P[2:]:
-        y = fma32(y, x, p)
+        y = fma32(y, x, p, False)
     y = x * y
-    y = fma32(y, z, e * _LOG_Q1)
+    y = fma32(y, z, e * _LOG_Q1, False)
     y = y - np.float32(0.5) * z
-    return fma32(e, _LOG_Q2, x + y)
+    return fma32(e, _LOG_Q2, x + y, False)
 
 
 def _sincos_avx2(theta):
@@ -318,14 +334,14 @@ def _sincos_avx2(theta):
     j = (theta * _FOPI).astype(np.int32)
     j = (j + 1) & ~1
     y = j.astype(np.float32)
-    x = fma32(y, _DP1, theta)
-    x = fma32(_DP2, y, x)
-    x = fma32(y, _DP3, x)
+    x = fma32(y, _DP1, theta, False)
+    x = fma32(_DP2, y, x, False)
+    x = fma32(y, _DP3, x, False)
     z = x * x
-    c = fma32(fma32(_COS_C[0], z, _COS_C[1]), z, _COS_C[2])
-    c = fma32(z, z * c, -(np.float32(0.5) * z)) + np.float32(1)
-    s = fma32(fma32(_SIN_C[0], z, _SIN_C[1]), z, _SIN_C[2])
-    s = fma32(x, z * s, x)
+    c = fma32(fma32(_COS_C[0], z, _COS_C[1], False), z, _COS_C[2], False)
+    c = fma32(z, z * c, -(np.float32(0.5) * z), False) + np.float32(1)
+    s = fma32(fma32(_SIN_C[0], z, _SIN_C[1], False), z, _SIN_C[2], False)
+    s = fma32(x, z * s, x, False)
     swap = (j & 2) != 0
     sin = np.where(swap, c, s)
     cos = np.where(swap, s, c)
@@ -388,6 +404,9 @@ def _block_f64(d, mean, std):
     return out
 
 
+_CHUNK_BLOCKS = 4096       # 16 values each: 65536 values per transform call
+
+
 def _normal_fill(gen, n, dtype, mean, std):
     """The n >= 16 contiguous path (spec 4.3): uniforms first, then blocks of 16;
     a ragged end re-draws a whole 16-wide window over the last 16 elements.
@@ -412,7 +431,12 @@ def _normal_fill(gen, n, dtype, mean, std):
     full = n // 16 * 16
     data = draw(n if dtype in (_F32, _F64) else full)
     out = np.empty(n, dtype=_F64 if dtype == _F64 else _F32)
-    out[:full] = transform(data[:full].reshape(-1, 16)).reshape(-1)
+    blocks = data[:full].reshape(-1, 16)
+    rows = out[:full].reshape(-1, 16)
+    # Cache-sized chunks: the transform's many temporaries then stay small and warm
+    # (fresh multi-megabyte temporaries cost more in page faults than the arithmetic).
+    for i in range(0, len(blocks), _CHUNK_BLOCKS):
+        rows[i:i + _CHUNK_BLOCKS] = transform(blocks[i:i + _CHUNK_BLOCKS])
     if n % 16:
         out[n - 16:] = transform(draw(16).reshape(1, 16)).reshape(-1)
     return out.astype(dtype, copy=False)
@@ -428,13 +452,13 @@ def normal(gen, shape, dtype, mean=0.0, std=1.0, contiguous=True):
 
         >>> from ember.random import Generator
         >>> normal(Generator().manual_seed(0), (16,), 'float32')[:3]
-        array([-1.1258398, -1.1523602, -0.2505786], dtype=float32)
+        array([-1.1258398 , -1.1523602 , -0.25057858], dtype=float32)
     """
     dtype = np.dtype(dtype)
     if dtype.kind != 'f':
         raise TypeError(f'normal_ expects a floating point dtype, got {dtype}')
     if std < 0:
-        raise RuntimeError(f'normal expects std >= 0.0, but found std {std}')
+        raise RuntimeError(f'normal expects std >= 0.0, but found std {std:g}')
     n = _numel(shape)
     if n >= 16 and contiguous:
         return _normal_fill(gen, n, dtype, mean, std).reshape(shape)
@@ -452,7 +476,7 @@ def normal_tensor(gen, mean, std, dtype):
         >>> from ember.random import Generator
         >>> m = np.zeros(3, np.float32); s = np.ones(3, np.float32)
         >>> normal_tensor(Generator().manual_seed(0), m, s, np.float32)
-        array([ 1.5409961 , -0.2934289 , -2.1787894 ], dtype=float32)
+        array([ 1.5409961, -0.2934289, -2.1787894], dtype=float32)
     """
     dtype = np.dtype(dtype)
     mean_is_arr = isinstance(mean, np.ndarray)
@@ -474,21 +498,51 @@ def normal_tensor(gen, mean, std, dtype):
 # ----------------------------------------------------------------------------
 # Integers (spec section 5)
 # ----------------------------------------------------------------------------
+def _ctype(dtype):
+    """The C++ type name PyTorch prints in its bounds messages ('long int', 'float', ...)."""
+    if _is_bfloat16(dtype):
+        return 'c10::BFloat16'
+    return _CTYPES.get(dtype, str(dtype))
+
+
+_CTYPES = {np.dtype(np.bool_): 'bool', np.dtype(np.uint8): 'unsigned char',
+           np.dtype(np.int8): 'signed char', np.dtype(np.int16): 'short int',
+           np.dtype(np.int32): 'int', np.dtype(np.int64): 'long int', _F16: 'c10::Half',
+           _F32: 'float', _F64: 'double'}
+
+
+def _float_digits(dtype):
+    """Significand bits (std::numeric_limits<T>::digits) of a float dtype."""
+    return np.finfo(dtype).nmant + 1 if dtype.itemsize > 2 else _reduced_digits(dtype)
+
+
 def _check_int_dtype_range(low, high, dtype):
-    if dtype.kind in 'iu':
+    """PyTorch's check_from_to_in_range: ``low`` and ``high`` (inclusive) must fit the dtype.
+    For float dtypes, values beyond 2**digits only warn (they cannot all be represented)."""
+    name = _ctype(dtype)
+    if dtype.kind == 'f':
+        top = 3.3895313892515355e+38 if _is_bfloat16(dtype) else float(np.finfo(dtype).max)
+        lo, hi = -top, top
+    elif dtype.kind in 'iu':
         info = np.iinfo(dtype)
         lo, hi = int(info.min), int(info.max)
     elif dtype.kind == 'b':
         lo, hi = 0, 1
-    elif dtype.kind == 'f':
-        lim = 1 << (np.finfo(dtype).nmant + 1) if dtype.itemsize > 2 else 1 << _reduced_digits(dtype)
-        lo, hi = -lim, lim
     else:
         raise TypeError(f'random_ is not implemented for dtype {dtype}')
     if low < lo or low > hi:
-        raise RuntimeError(f'from is out of bounds for {dtype}')
+        raise RuntimeError(f'from is out of bounds for {name}')
     if high < lo or high > hi:
-        raise RuntimeError(f'to - 1 is out of bounds for {dtype}')
+        raise RuntimeError(f'to - 1 is out of bounds for {name}')
+    if dtype.kind == 'f':
+        d = _float_digits(dtype)
+        for what, v in (('from', low), ('to - 1', high)):
+            if not -(1 << d) <= v <= 1 << d:
+                warnings.warn(f'{what} is out of bounds [-(2^{d}), 2^{d}]. Due to precision '
+                              f'limitations {name} can support discrete uniform distribution '
+                              'only within this range. This warning will become an error in '
+                              'version 1.7 release, please fix the code in advance',
+                              UserWarning, stacklevel=4)
 
 
 def _from_to(gen, n, dtype, low, range_):
@@ -513,9 +567,41 @@ def randint(gen, shape, dtype, low, high):
     dtype = np.dtype(dtype)
     low, high = int(low), int(high)
     if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                           f">= to={high}")
+    if dtype.kind == 'f':
+        low, high = _update_from(low, dtype), _update_to(high, dtype)
+        if low >= high:
+            raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than 'to' "
+                               f"casted to dtype, but got from={low} >= to={high}")
     _check_int_dtype_range(low, high - 1, dtype)
     return _from_to(gen, _numel(shape), dtype, low, high - low).reshape(shape)
+
+
+def _to_float_and_back(v, dtype):
+    """static_cast<int64_t>(static_cast<scalar_t>(v)) (round to nearest, then exact)."""
+    f = np.array(v, dtype=np.int64).astype(_F32 if dtype.itemsize == 2 else dtype)
+    if dtype.itemsize == 2:
+        f = f.astype(dtype).astype(_F32)
+    return int(f)
+
+
+def _update_from(frm, dtype):
+    """PyTorch's update_from: move ``from`` up to a value the float dtype represents."""
+    fp1 = _to_float_and_back(frm + 1, dtype)
+    if fp1 < frm:
+        n = abs(frm + 1).bit_length() - 1
+        frm = fp1 + (1 << (n - _float_digits(dtype) + 1))
+    return frm
+
+
+def _update_to(to, dtype):
+    """PyTorch's update_to: move ``to`` down to a value the float dtype represents."""
+    tm1 = _to_float_and_back(to - 1, dtype)
+    if tm1 >= to:
+        n = abs(to - 1).bit_length() - 1
+        to = tm1 - (1 << (n - _float_digits(dtype) + 1))
+    return to
 
 
 # dtype -> (uses random64, modulus) for random_() without bounds (spec section 5).
@@ -539,7 +625,7 @@ def random_(gen, shape, dtype, low=None, high=None):
 
         >>> from ember.random import Generator
         >>> random_(Generator().manual_seed(0), (2,), np.int64)
-        array([1712680880219530869, 4064269471072392264])
+        array([ 900450186894289455, 3969543146641149120])
     """
     dtype = np.dtype(dtype)
     n = _numel(shape)
@@ -562,15 +648,15 @@ def random_(gen, shape, dtype, low=None, high=None):
                                    'double, float and bfloat16')
             return gen._next_u64(n).view(np.int64).astype(dtype).reshape(shape)
         if dtype.kind == 'f':
-            digits = np.finfo(dtype).nmant + 1 if dtype.itemsize > 2 else _reduced_digits(dtype)
-            to_inc = 1 << digits
+            to_inc = 1 << _float_digits(dtype)
         elif dtype == np.bool_:
             to_inc = 1
         else:
             to_inc = int(np.iinfo(dtype).max)
         if low > to_inc:
             raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than or "
-                               f"equal to 'to_inc' casted to dtype, but got from={low} > to_inc={to_inc}")
+                               f"equal to 'to_inc' casted to dtype, but got from={low} > "
+                               f"to_inc={to_inc}")
         _check_int_dtype_range(low, to_inc, dtype)
         return _from_to(gen, n, dtype, low, to_inc - low + 1).reshape(shape)
     return randint(gen, shape, dtype, 0 if low is None else low, high)
@@ -618,7 +704,7 @@ def bernoulli_scalar(gen, shape, p, dtype):
         array([0., 0., 1., 0.], dtype=float32)
     """
     if not 0 <= p <= 1:
-        raise RuntimeError(f'bernoulli_ expects p to be in [0, 1], but got p={p}')
+        raise RuntimeError(f'bernoulli_ expects p to be in [0, 1], but got p={p:g}')
     u = _u53(gen._next_u64(_numel(shape)))
     return (u < float(p)).astype(np.dtype(dtype)).reshape(shape)
 
@@ -634,7 +720,7 @@ def bernoulli_tensor(gen, p, dtype=None):
         >>> bernoulli_tensor(Generator().manual_seed(0), np.full(4, 0.5, np.float32))
         array([1., 0., 1., 1.], dtype=float32)
     """
-    p = np.ascontiguousarray(p)
+    p = np.asarray(p, order='C')
     if p.size and not ((p >= 0) & (p <= 1)).all():
         raise RuntimeError('Expected p_in >= 0 && p_in <= 1 to be true, but got false.')
     dtype = p.dtype if dtype is None else np.dtype(dtype)
@@ -672,24 +758,310 @@ def dropout_mask(gen, shape, p, dtype):
 # Exponential and multinomial (spec section 7)
 # ----------------------------------------------------------------------------
 def exponential(gen, shape, dtype, lambd=1.0):
-    """``torch.empty(shape, dtype=dtype).exponential_(lambd)``.
+    """``torch.empty(shape, dtype=dtype).exponential_(lambd)``: one random64 per element,
+    ``(-1/lambd) * log1p(-u)`` in double (glibc), cast to the dtype. (Spec section 7 says
+    ``log(1 - u)``; PyTorch 2.13's CPU transformation really calls log1p, which the float64
+    results show in a few percent of the elements.)
 
     Example::
 
         >>> from ember.random import Generator
         >>> exponential(Generator().manual_seed(0), (2,), np.float64)
-        array([0.16910767, 1.24021095])
+        array([3.50832619, 1.23038476])
     """
     if not lambd > 0:
-        raise RuntimeError(f'exponential_ expects lambda > 0.0, but found lambda={lambd}')
+        raise RuntimeError(f'exponential_ expects lambda > 0.0, but found lambda={lambd:g}')
     u = _u53(gen._next_u64(_numel(shape)))
-    vals = (-1.0 / float(lambd)) * _libm(math.log, 1.0 - u)
+    vals = (-1.0 / float(lambd)) * _libm(math.log1p, -u)
     return _from_double(vals, np.dtype(dtype)).reshape(shape)
 
 
-def multinomial(gen, probs, num_samples, replacement=False):
+def _u53_draws(gen, n):
+    """``uniform_real_distribution<double>(0, 1)``: U53 of one random64 per value."""
+    return _u53(gen._next_u64(n))
+
+
+def geometric(gen, shape, dtype, p):
+    """``torch.empty(shape, dtype=dtype).geometric_(p)``: one random64 per element;
+    ``ceil(log(u) / log1p(-p))`` in double (glibc), cast to the dtype.
+
+    Example::
+
+        >>> from ember.random import Generator
+        >>> geometric(Generator().manual_seed(0), (4,), np.float32, 0.5)
+        array([1., 1., 2., 1.], dtype=float32)
+    """
+    if not 0 < p < 1:
+        raise RuntimeError(f'geometric_ expects p to be in (0, 1), but got p={p:g}')
+    u = _u53_draws(gen, _numel(shape)).tolist()
+    denom = math.log1p(-float(p))
+    log = math.log
+    vals = np.array([math.ceil(log(x) / denom) if x else math.inf for x in u], dtype=np.float64)
+    with np.errstate(invalid='ignore'):
+        return _from_double(vals, np.dtype(dtype)).reshape(shape)
+
+
+def log_normal(gen, shape, dtype, mean=1.0, std=2.0):
+    """``torch.empty(shape, dtype=dtype).log_normal_(mean, std)``: ``exp`` of the scalar
+    (double, cached) normal path of spec 4.2 whatever the size, then cast.
+
+    Example::
+
+        >>> from ember.random import Generator
+        >>> log_normal(Generator().manual_seed(0), (2,), np.float64, 0.0, 1.0)
+        array([4.66923902, 0.74570224])
+    """
+    if not std > 0:
+        raise RuntimeError(f'log_normal_ expects std > 0.0, but found std={std:g}')
+    v = _normal_scalar(gen, _numel(shape), mean, std)
+    return _from_double(_libm(math.exp, v), np.dtype(dtype)).reshape(shape)
+
+
+def cauchy(gen, shape, dtype, median=0.0, sigma=1.0):
+    """``torch.empty(shape, dtype=dtype).cauchy_(median, sigma)``: one random64 per
+    element; ``median + sigma * tan(pi * (u - 0.5))`` in double (fused on avx2).
+
+    Example::
+
+        >>> from ember.random import Generator
+        >>> cauchy(Generator().manual_seed(0), (2,), np.float64)
+        array([10.59772933,  0.76476726])
+    """
+    if not sigma > 0:
+        raise RuntimeError(f'cauchy_ expects sigma > 0.0, but found sigma={sigma:g}')
+    u = _u53_draws(gen, _numel(shape))
+    t = _libm(math.tan, math.pi * (u - 0.5))
+    median, sigma = float(median), float(sigma)
+    vals = fma64(sigma, t, median) if _fused() else median + sigma * t
+    return _from_double(np.asarray(vals, dtype=np.float64), np.dtype(dtype)).reshape(shape)
+
+
+def _poisson_one(gen, lam):
+    """ATen's sample_poisson for one rate: the transformed rejection method (Hoermann 1993)
+    for lam >= 10, multiplied uniforms below. Plain double arithmetic (not an AVX2 kernel)."""
+    if lam >= 10:
+        slam = math.sqrt(lam)
+        loglam = math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            w = gen._next_u64(2)
+            u = float(w[0] & _MASK53) * 2.0**-53 - 0.5
+            v = float(w[1] & _MASK53) * 2.0**-53
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if v > 0 and (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                          <= -lam + k * loglam - math.lgamma(k + 1.0)):
+                return k
+    if lam == 0:
+        return 0
+    enlam = math.exp(-lam)
+    x = 0
+    prod = 1.0
+    while True:
+        prod *= float(gen._next_u64(1)[0] & _MASK53) * 2.0**-53
+        if prod > enlam:
+            x += 1
+        else:
+            return x
+
+
+def poisson(gen, rates):
+    """``torch.poisson(rates)``: one sample per element in C order, as floats of the rates'
+    dtype. Each sample draws a data-dependent number of random64 values.
+
+    Example::
+
+        >>> from ember.random import Generator
+        >>> poisson(Generator().manual_seed(0), np.array([0.5, 4.0, 30.0]))
+        array([ 2.,  5., 26.])
+    """
+    rates = np.asarray(rates, order='C')
+    if rates.size and not (rates >= 0).all():
+        raise RuntimeError('invalid Poisson rate, expected rate to be non-negative')
+    vals = [_poisson_one(gen, r) for r in rates.astype(np.float64).ravel().tolist()]
+    return np.array(vals, dtype=np.float64).astype(rates.dtype).reshape(rates.shape)
+
+
+# ----------------------------------------------------------------------------
+# topk with PyTorch's tie order: libstdc++'s nth_element / sort / partial_sort
+# ----------------------------------------------------------------------------
+def _topk_rows(r, k):
+    """Indices of the k largest values of each row, largest first, as PyTorch's CPU topk
+    orders them. Rows without ties among the values that decide the result take a NumPy
+    sort; rows with ties (zero probabilities, mostly) replay PyTorch's std:: algorithms."""
+    order = np.argsort(-r, axis=1, kind='stable')
+    idx = order[:, :k].copy()
+    for i in range(r.shape[0]):
+        v = r[i, order[i, :k + 1]]
+        if (v[1:] == v[:-1]).any():
+            idx[i] = _std_topk(r[i].tolist(), k)
+    return idx
+
+
+def _std_topk(values, k):
+    """ATen's topk_impl_loop (largest=True, sorted=True) on one row of Python floats."""
+    q = [(v, j) for j, v in enumerate(values)]
+    if k * 64 <= len(q):
+        _heap_select(q, 0, k, len(q))
+        _sort_heap(q, 0, k)
+    else:
+        _nth_element(q, k - 1)
+        _std_sort(q, 0, k - 1)
+    return [j for _, j in q[:k]]
+
+
+def _gt(x, y):
+    """The comparator: NaN first, then larger values first."""
+    a, b = x[0], y[0]
+    return (a != a and b == b) or a > b
+
+
+def _lg(n):
+    return n.bit_length() - 1
+
+
+def _nth_element(a, nth):
+    first, last = 0, len(a)
+    if first == last or nth == last:
+        return
+    depth = _lg(last - first) * 2
+    while last - first > 3:
+        if depth == 0:
+            _heap_select(a, first, nth + 1, last)
+            a[first], a[nth] = a[nth], a[first]
+            return
+        depth -= 1
+        cut = _partition_pivot(a, first, last)
+        if cut <= nth:
+            first = cut
+        else:
+            last = cut
+    _insertion_sort(a, first, last)
+
+
+def _std_sort(a, first, last):
+    if first != last:
+        _introsort_loop(a, first, last, _lg(last - first) * 2)
+        if last - first > 16:
+            _insertion_sort(a, first, first + 16)
+            for i in range(first + 16, last):
+                _linear_insert(a, i)
+        else:
+            _insertion_sort(a, first, last)
+
+
+def _introsort_loop(a, first, last, depth):
+    while last - first > 16:
+        if depth == 0:
+            _heap_select(a, first, last, last)
+            _sort_heap(a, first, last)
+            return
+        depth -= 1
+        cut = _partition_pivot(a, first, last)
+        _introsort_loop(a, cut, last, depth)
+        last = cut
+
+
+def _partition_pivot(a, first, last):
+    mid = first + (last - first) // 2
+    x, y, z = first + 1, mid, last - 1          # move the median of three to `first`
+    if _gt(a[x], a[y]):
+        m = y if _gt(a[y], a[z]) else (z if _gt(a[x], a[z]) else x)
+    else:
+        m = x if _gt(a[x], a[z]) else (z if _gt(a[y], a[z]) else y)
+    a[first], a[m] = a[m], a[first]
+    pivot = a[first]
+    lo, hi = first + 1, last
+    while True:
+        while _gt(a[lo], pivot):
+            lo += 1
+        hi -= 1
+        while _gt(pivot, a[hi]):
+            hi -= 1
+        if not lo < hi:
+            return lo
+        a[lo], a[hi] = a[hi], a[lo]
+        lo += 1
+
+
+def _insertion_sort(a, first, last):
+    if first == last:
+        return
+    for i in range(first + 1, last):
+        if _gt(a[i], a[first]):
+            val = a[i]
+            a[first + 1:i + 1] = a[first:i]
+            a[first] = val
+        else:
+            _linear_insert(a, i)
+
+
+def _linear_insert(a, last):
+    val = a[last]
+    nxt = last - 1
+    while _gt(val, a[nxt]):
+        a[last] = a[nxt]
+        last = nxt
+        nxt -= 1
+    a[last] = val
+
+
+def _adjust_heap(a, first, hole, length, value):
+    top = hole
+    child = hole
+    while child < (length - 1) // 2:
+        child = 2 * (child + 1)
+        if _gt(a[first + child], a[first + child - 1]):
+            child -= 1
+        a[first + hole] = a[first + child]
+        hole = child
+    if length & 1 == 0 and child == (length - 2) // 2:
+        child = 2 * (child + 1)
+        a[first + hole] = a[first + child - 1]
+        hole = child - 1
+    parent = (hole - 1) // 2
+    while hole > top and _gt(a[first + parent], value):
+        a[first + hole] = a[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    a[first + hole] = value
+
+
+def _heap_select(a, first, middle, last):
+    length = middle - first
+    if length >= 2:
+        parent = (length - 2) // 2
+        while True:
+            _adjust_heap(a, first, parent, length, a[first + parent])
+            if parent == 0:
+                break
+            parent -= 1
+    for i in range(middle, last):
+        if _gt(a[i], a[first]):
+            value = a[i]
+            a[i] = a[first]
+            _adjust_heap(a, first, 0, length, value)
+
+
+def _sort_heap(a, first, last):
+    while last - first > 1:
+        last -= 1
+        value = a[last]
+        a[last] = a[first]
+        _adjust_heap(a, first, 0, last - first, value)
+
+
+def multinomial(gen, probs, num_samples, replacement=False, draw_q=None):
     """``torch.multinomial(probs, num_samples, replacement)`` for 1-D or 2-D
-    ``probs``; returns int64 indices.
+    ``probs``; returns int64 indices. ``draw_q(dtype)``, if given, supplies the Exp(1)
+    draws of the race (shaped like probs).
 
     Example::
 
@@ -709,7 +1081,8 @@ def multinomial(gen, probs, num_samples, replacement=False):
         raise RuntimeError('cannot sample n_sample <= 0 samples')
     ncat = probs.shape[-1]
     if not replacement and k > ncat:
-        raise RuntimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement')
+        raise RuntimeError('cannot sample n_sample > prob_dist.size(-1) samples without '
+                           'replacement')
     rows = probs.reshape(-1, ncat)
     if not replacement or k == 1:
         # Exponential race: argmax / top-k of p / q with q ~ Exp(1).
@@ -717,17 +1090,21 @@ def multinomial(gen, probs, num_samples, replacement=False):
             raise RuntimeError('probability tensor contains either `inf`, `nan` or element < 0')
         if (rows.sum(axis=1) == 0).any():
             raise RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)')
-        q = exponential(gen, rows.shape, rows.dtype, 1.0)
+        if draw_q is None:
+            q = exponential(gen, rows.shape, rows.dtype, 1.0)
+        else:       # the caller draws q in the probabilities' memory layout (empty_like)
+            q = draw_q(rows.dtype).reshape(rows.shape)
         r = np.divide(rows, q, dtype=rows.dtype)
         if k == 1:
             idx = np.argmax(r, axis=1)[:, None]
         else:
-            idx = np.argsort(-r, axis=1, kind='stable')[:, :k]
+            idx = _topk_rows(r, k)
     else:
         idx = np.empty((rows.shape[0], k), dtype=np.int64)
         for i, row in enumerate(rows):
             if (row < 0).any() or not np.isfinite(row).all():
-                raise RuntimeError('invalid multinomial distribution (encountering probability entry < 0)')
+                raise RuntimeError('invalid multinomial distribution (encountering probability '
+                                   'entry < 0)')
             cum = np.cumsum(row, dtype=row.dtype)        # sequential running sum
             total = cum[-1]
             if not total > 0:
@@ -736,5 +1113,5 @@ def multinomial(gen, probs, num_samples, replacement=False):
             cum[-1] = 1
             u = _u53(gen._next_u64(k))
             idx[i] = np.searchsorted(cum.astype(np.float64), u, side='left')
-    idx = idx.astype(np.int64, copy=False)
+    idx = np.ascontiguousarray(idx, dtype=np.int64)
     return idx.reshape(k) if probs.ndim == 1 else idx

@@ -13,13 +13,14 @@ Example::
     array([2357136044, 2546248239], dtype=uint32)
 """
 
+import contextlib
 import os
 import struct
 
 import numpy as np
 
 __all__ = ['Generator', 'default_generator', 'manual_seed', 'seed', 'initial_seed',
-           'get_rng_state', 'set_rng_state']
+           'get_rng_state', 'set_rng_state', 'fork_rng']
 
 _N = 624                      # words per MT19937 block
 _M = 397
@@ -27,6 +28,7 @@ _MATRIX_A = np.uint32(0x9908B0DF)
 _UPPER = np.uint32(0x80000000)
 _LOWER = np.uint32(0x7FFFFFFF)
 _DEFAULT_SEED = 67280421310721  # seed of a fresh torch.Generator()
+_BULK = 2048                  # from this many words on, draw through numpy.random.MT19937
 
 # State layout (spec section 1): the legacy THGeneratorState POD followed by the
 # float-normal cache.
@@ -49,21 +51,20 @@ def _init_block(seed32):
 
 
 def _twist(mt):
-    """Regenerate the 624-word block in place (vectorised, same result as the
-    sequential recurrence new[i] = new/old[i+M] ^ twist(old[i], old[i+1]))."""
-    y = (mt & _UPPER) | (np.roll(mt, -1) & _LOWER)
+    """The next 624-word block (vectorised; same result as the sequential
+    recurrence new[i] = mt[i+M] ^ twist(mt[i], mt[i+1]), indices mod 624)."""
+    y = (mt[:-1] & _UPPER) | (mt[1:] & _LOWER)
     mag = (y >> 1) ^ ((y & 1) * _MATRIX_A)
     new = np.empty_like(mt)
-    # The recurrence reads the word 397 ahead (old values) for i < 227 and the
-    # word 227 behind (already new) afterwards; split so each slice only reads
-    # values that are final.
-    new[0:227] = mt[397:624] ^ mag[0:227]
-    new[227:454] = new[0:227] ^ mag[227:454]
-    new[454:623] = new[227:396] ^ mag[454:623]
+    # Word i reads the word 397 ahead (still old) for i < 227 and the word 227
+    # behind (already new) afterwards; split so each slice reads final values.
+    np.bitwise_xor(mt[397:], mag[:227], out=new[:227])
+    np.bitwise_xor(new[:227], mag[227:454], out=new[227:454])
+    np.bitwise_xor(new[227:396], mag[454:], out=new[454:623])
     # The last word mixes with the *new* word 0.
     y_last = (int(mt[623]) & 0x80000000) | (int(new[0]) & 0x7FFFFFFF)
     new[623] = int(new[396]) ^ (y_last >> 1) ^ (0x9908B0DF if y_last & 1 else 0)
-    mt[:] = new
+    return new
 
 
 def _temper(y):
@@ -75,15 +76,32 @@ def _temper(y):
     return y
 
 
+def _temper_int(y):
+    """:func:`_temper` for one Python int."""
+    y ^= y >> 11
+    y ^= (y << 7) & 0x9D2C5680
+    y ^= (y << 15) & 0xEFC60000
+    return y ^ (y >> 18)
+
+
 def _as_state_bytes(state):
-    """A flat uint8 array from a ByteTensor, a NumPy array, bytes or a list."""
-    if hasattr(state, 'numpy'):
-        state = state.numpy()
+    """A flat uint8 array from a ByteTensor (or a NumPy uint8 array / bytes)."""
     if isinstance(state, (bytes, bytearray, memoryview)):
         return np.frombuffer(bytes(state), dtype=np.uint8)
-    if isinstance(state, np.ndarray) and state.dtype != np.uint8:
-        raise TypeError('RNG state must be a torch.ByteTensor')
-    return np.ascontiguousarray(np.asarray(state, dtype=np.uint8)).reshape(-1)
+    data = getattr(state, '_data', None)        # an ember Tensor
+    if data is None and hasattr(state, 'numpy'):
+        data = state.numpy()                    # e.g. a torch.ByteTensor
+    if data is None:
+        data = state
+    if not isinstance(data, np.ndarray):
+        if hasattr(data, 'get'):                # a CuPy array
+            data = data.get()
+        else:
+            raise TypeError(f'RNG state must be a torch.ByteTensor, got {type(state).__name__}')
+    if data.dtype != np.uint8:
+        raise TypeError(f'RNG state must be a torch.ByteTensor (uint8), got dtype {data.dtype}; '
+                        'pass the tensor returned by get_rng_state() / Generator.get_state()')
+    return np.ascontiguousarray(data).reshape(-1)
 
 
 class Generator:
@@ -98,12 +116,13 @@ class Generator:
     """
 
     def __init__(self, device='cpu'):
+        from ._device import CPU
         dev = str(getattr(device, 'type', device))
         if dev != 'cpu':
-            raise RuntimeError(f"ember.random.Generator supports only device='cpu', got {device!r}")
-        self.device = 'cpu'
+            raise RuntimeError(f"ember.random.Generator supports only device='cpu', got {device!r} "
+                               "(CUDA tensors draw on the CPU generator and are then moved)")
+        self.device = CPU
         self._set_seed(_DEFAULT_SEED)
-        self._float_normal = None  # never set by CPU kernels; kept for state round-trips
 
     # ------------------------------------------------------------------ seeding
     def _set_seed(self, seed64):
@@ -113,7 +132,8 @@ class Generator:
         # index of the next word to read (spec section 1).
         self._left = 1
         self._next = 0
-        self._normal_y = None  # cached double normal (spec section 4.2)
+        self._normal_y = None      # cached double normal (spec section 4.2)
+        self._float_normal = None  # never set by CPU kernels; kept for state round-trips
 
     def manual_seed(self, seed):
         """Seed the generator and return it. Negative seeds wrap modulo 2**64.
@@ -167,12 +187,8 @@ class Generator:
             >>> g = Generator(); s = g.get_state(); g.set_state(s)  # doctest: +ELLIPSIS
             <...Generator object at ...>
         """
-        arr = self._get_state_array()
-        try:
-            from ember._tensor import Tensor
-            return Tensor._wrap(arr)
-        except (ImportError, AttributeError):  # core Tensor not available yet
-            return arr
+        from ._tensor import _make
+        return _make(self._get_state_array())
 
     def set_state(self, new_state):
         """Restore a state produced by :meth:`get_state` (or torch's get_rng_state).
@@ -204,6 +220,17 @@ class Generator:
             >>> Generator().manual_seed(0)._next_u32(1)
             array([2357136044], dtype=uint32)
         """
+        nxt = self._next
+        if n <= 64 and n < self._left and nxt + n <= _N:
+            # Few words and no twist due: plain Python ints beat NumPy's per-call costs.
+            self._next = nxt + n
+            self._left -= n
+            return np.array([_temper_int(w) for w in self._mt[nxt:nxt + n].tolist()],
+                            dtype=np.uint32)
+        if n >= _BULK:
+            fast = self._bulk_u32(n)
+            if fast is not None:
+                return fast
         out = np.empty(n, dtype=np.uint32)
         pos = 0
         mt = self._mt
@@ -211,7 +238,7 @@ class Generator:
             # torch draws one word as: if --left == 0: twist; return mt[next++].
             avail = min(self._left - 1, _N - self._next)
             if avail <= 0:
-                _twist(mt)
+                mt = self._mt = _twist(mt)
                 self._left = _N + 1
                 self._next = 0
                 avail = _N
@@ -221,6 +248,26 @@ class Generator:
             self._left -= take
             pos += take
         return _temper(out)
+
+    def _bulk_u32(self, n):
+        """``n`` words through NumPy's own MT19937 (the same engine, in C), or None when the
+        bookkeeping is one NumPy cannot express (a crafted state with left + next != 625)."""
+        if self._left == 1:
+            pos = _N                     # the next draw twists first
+        elif self._left + self._next == _N + 1:
+            pos = self._next
+        else:
+            return None
+        bg = self.__dict__.get('_np_engine')
+        if bg is None:
+            bg = self._np_engine = np.random.MT19937(0)
+        bg.state = {'bit_generator': 'MT19937', 'state': {'key': self._mt, 'pos': pos}}
+        out = bg.random_raw(n).astype(np.uint32)
+        st = bg.state['state']
+        self._mt = st['key']
+        self._next = int(st['pos'])
+        self._left = _N + 1 - self._next
+        return out
 
     def _next_u64(self, n):
         """The next ``n`` random64 values: two words each, the FIRST word is the
@@ -275,10 +322,41 @@ def initial_seed():
 
 
 def get_rng_state():
-    """The default generator's state (5056 bytes, uint8)."""
+    """The default generator's state as a uint8 Tensor of 5056 bytes.
+
+    Example::
+
+        >>> s = get_rng_state(); a = ember.rand(2); set_rng_state(s); (ember.rand(2) == a).all()
+        tensor(True)
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(new_state):
-    """Restore the default generator's state."""
+    """Restore the default generator's state from :func:`get_rng_state`'s tensor.
+
+    Example::
+
+        >>> set_rng_state(get_rng_state())
+    """
     default_generator.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices=None, enabled=True, _caller='fork_rng', _devices_kw='devices',
+             device_type='cuda'):
+    """Run a block with the default generator's state saved and restored afterwards.
+
+    Example::
+
+        >>> with fork_rng():
+        ...     _ = ember.rand(3)           # does not advance the outer stream
+    """
+    if not enabled:
+        yield
+        return
+    state = default_generator._get_state_array()
+    try:
+        yield
+    finally:
+        default_generator.set_state(state)
