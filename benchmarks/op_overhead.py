@@ -10,7 +10,7 @@ import timeit
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 
 
-def bench(lib, number=20000, repeat=5):
+def workload(lib):
     a = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
     b = lib.tensor([4.0, 5.0, 6.0], requires_grad=True)
 
@@ -18,21 +18,29 @@ def bench(lib, number=20000, repeat=5):
         c = (a * b + a).sum()
         c.backward()
     step()
-    return min(timeit.repeat(step, number=number, repeat=repeat)) / number * 1e6
+    return step
 
 
-def main():
+def main(number=10000, repeat=7):
+    """Time both libraries in alternation (so machine noise hits both alike); best of runs."""
     import ember
-    t_ember = bench(ember)
-    print(f'ember   : {t_ember:7.2f} us/iter')
+    libs = {'ember': ember}
     try:
         import torch
+        libs['PyTorch'] = torch
     except ImportError:
         print('PyTorch not installed: no ratio')
-        return
-    t_torch = bench(torch)
-    print(f'PyTorch : {t_torch:7.2f} us/iter (threads={torch.get_num_threads()})')
-    print(f'ratio ember/PyTorch: {t_ember / t_torch:.2f}')
+    steps = {name: workload(lib) for name, lib in libs.items()}
+    best = {name: float('inf') for name in libs}
+    for _ in range(repeat):
+        for name, step in steps.items():
+            t = timeit.timeit(step, number=number) / number * 1e6
+            best[name] = min(best[name], t)
+    for name, t in best.items():
+        extra = f' (threads={libs[name].get_num_threads()})' if name == 'PyTorch' else ''
+        print(f'{name:8s}: {t:7.2f} us/iter{extra}')
+    if 'PyTorch' in best:
+        print(f'ratio ember/PyTorch: {best["ember"] / best["PyTorch"]:.2f}')
 
 
 if __name__ == '__main__':
