@@ -292,6 +292,9 @@ class Tensor:
     def __hash__(self):
         return id(self)
 
+    def __contains__(self, element):
+        return bool((self == element)._data.any())
+
     def __repr__(self, *, tensor_contents=None):
         from ._printing import tensor_repr
         return tensor_repr(self, tensor_contents=tensor_contents)
@@ -319,9 +322,6 @@ class Tensor:
                 setattr(new, k, copy.deepcopy(v, memo))
         memo[id(self)] = new
         return new
-
-    def __setstate__(self, state):
-        pass
 
     # ---- autograd ----------------------------------------------------------
     def requires_grad_(self, requires_grad=True):
@@ -388,13 +388,18 @@ class Tensor:
         return engine._Handle(self._hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
-        """Call ``hook(tensor)`` after the gradient was accumulated into this leaf."""
-        if self._hooks is None:
-            self._hooks = []
-        def run(g, _t=self):
-            return None
-        self._hooks.append(run)
-        return engine._Handle(self._hooks, run)
+        """Call ``hook(tensor)`` on this leaf after its ``.grad`` was accumulated.
+
+        >>> h = w.register_post_accumulate_grad_hook(lambda p: print(p.grad))
+        """
+        if self.grad_fn is not None:
+            raise RuntimeError('post accumulate grad hooks cannot be registered on non-leaf '
+                               'tensors')
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        hooks = self.__dict__.setdefault('_post_hooks', [])
+        hooks.append(hook)
+        return engine._Handle(hooks, hook)
 
     def detach(self):
         """A tensor sharing memory (and version counter) with this one, outside the graph.
@@ -584,14 +589,6 @@ def _legacy_new(cls, dt, args, kwargs):
     if device is not None:
         t = _to(t, to_device(device), None, False)
     return t
-
-
-def _legacy_class(name, dt):
-    def __new__(cls, *args, **kwargs):
-        return _legacy_new(cls, dt, args, kwargs)
-    meta = type(Tensor)
-    return meta(name, (Tensor,), {'__new__': __new__, '__slots__': (), '_legacy_dtype': dt,
-                                  '__doc__': f'Legacy constructor: ``{name}(data)`` makes a {dt} tensor.'})
 
 
 class _LegacyMeta(type):

@@ -375,3 +375,21 @@ def test_variable_is_a_noop_wrapper():
     assert ember.autograd.Variable(t) is t
     v = ember.autograd.Variable(ember.tensor([2.]), requires_grad=True)
     assert v.requires_grad
+
+
+def test_post_accumulate_grad_hook():
+    w = ember.tensor([1., 2.], requires_grad=True)
+    seen = []
+    h = w.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.tolist()))
+    (w * 3).sum().backward()
+    (w * 3).sum().backward()
+    h.remove()
+    (w * 3).sum().backward()
+    assert seen == [[3.0, 3.0], [6.0, 6.0]]
+    with pytest.raises(RuntimeError, match='non-leaf'):
+        (w * 2).register_post_accumulate_grad_hook(lambda p: None)
+
+
+def test_contains():
+    t = ember.tensor([[1, 2], [3, 4]])
+    assert 3 in t and 7 not in t

@@ -450,6 +450,10 @@ def _leaf_receive(leaf, grad, capture, targets, captured, create_graph):
             captured[key] = grad
     elif targets is None or key in targets:
         _accumulate(leaf, grad, create_graph)
+        post = leaf.__dict__.get('_post_hooks')
+        if post:
+            for h in list(post):
+                h(leaf)
 
 
 def _captured_grads(inputs, captured, allow_unused):
