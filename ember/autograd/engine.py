@@ -77,11 +77,9 @@ class Node:
         if self._out_saved is not None:
             saved = list(saved)
             for i, (arr, vc, v) in self._out_saved:
-                now = vc[0] if vc is not None else 0
-                if now != v:
-                    t = _make(arr)
-                    _raise_modified(t, now, v, f', which is output 0 of {self._name},')
                 t = _make(arr)
+                if vc[0] != v:
+                    _raise_modified(t, vc[0], v, f', which is output 0 of {self._name},')
                 t._vc, t.grad_fn, t._rg = vc, self, True
                 saved[i] = t
         return saved
@@ -110,7 +108,6 @@ class Node:
 
     def _release(self):
         self._saved = self._out_saved = self._versions = None
-        self._saved = None
 
 
 class AccumulateGrad:
@@ -231,12 +228,6 @@ def record_multi(outs, name, backward, inputs, saved=None, ctx=None):
     for i, o in enumerate(outs):
         o.grad_fn, o._rg, o._out_nr = node, True, i
     return outs
-
-
-def _zeros_like_meta(meta):
-    import numpy as np
-    shape, dtype = meta
-    return _make(np.zeros(shape, dtype))
 
 
 def _collect(roots, targets):
