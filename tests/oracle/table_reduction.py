@@ -1,4 +1,5 @@
-"""Oracle entries: reductions, scans, sorting and unique (ember/_ops/reduction.py)."""
+"""Oracle entries: reductions, scans, sorting and unique (ember/_ops/reduction.py, minmax.py,
+statistics.py, cumulative.py, sorting.py)."""
 import math
 
 import numpy as np
