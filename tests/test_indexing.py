@@ -1,5 +1,7 @@
-"""Indexing: views and memory sharing, x[key] = v semantics, grad_fn names and PyTorch's
-errors for bad indices (values and gradients are compared with torch in tests/oracle)."""
+"""The indexing family (ember/_ops/indexing.py, gather_scatter.py, index_ops.py, masked.py,
+search.py): views and memory sharing, x[key] = v semantics, in-place variants, grad_fn names
+and PyTorch's errors for bad indices (values and gradients are compared with torch in
+tests/oracle/table_indexing.py)."""
 import warnings
 
 import numpy as np

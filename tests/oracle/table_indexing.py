@@ -1,4 +1,5 @@
-"""Oracle entries: indexing (ember/_ops/indexing.py).
+"""Oracle entries: the indexing family (ember/_ops/indexing.py, gather_scatter.py, index_ops.py,
+masked.py and search.py).
 
 Index tensors are passed as int64/bool NumPy arrays (the harness turns them into tensors of
 each library); keys and in-place calls are built inside the ``call`` functions. Samples that
@@ -37,7 +38,7 @@ def _distinct(rng, n, size, cols):
     return np.stack([rng.permutation(size)[:n] for _ in range(cols)], axis=1).astype(np.int64)
 
 
-# ---------------------------------------------------------------- x[key]
+# ---------------------------------------------------------------------------- x[key] (indexing.py)
 _GET_KEYS = {
     'int': lambda x: x[1],
     'neg-int': lambda x: x[-1],
@@ -87,7 +88,7 @@ def _call_key(lib, x, *idx, key, nc=False):
     return key(_nc(x, nc), *idx)
 
 
-# ---------------------------------------------------------------- x[key] = v
+# ------------------------------------------------------------- x[key] = v, index_put (indexing.py)
 def _set_call(lib, x, v, *idx, key, nc=False):
     y = _nc(x, nc).clone()
     key(y, v, *idx)
@@ -119,7 +120,20 @@ def _setitem(rng, dt):
             S(arr(rng, (3, 4), dt), 2.5, key=_set((0, slice(1, 3))), desc='number')]
 
 
-# ---------------------------------------------------------------- gather / scatter
+def _index_put(rng, dt):
+    return [S(arr(rng, (3, 4), dt), (I(2, 0),), arr(rng, (2, 4), dt), desc='rows'),
+            S(arr(rng, (3, 4), dt), (I(0, 0, 2), I(1, 1, 3)), arr(rng, (3,), dt), True,
+              desc='accumulate-dup'),
+            S(arr(rng, (3, 4), dt), (I(1, 2), I(0, 3)), arr(rng, (), dt), desc='bcast-value'),
+            S(arr(rng, (3, 4), dt), (np.array([True, False, True]),), arr(rng, (4,), dt),
+              accumulate=True, desc='mask')]
+
+
+def _index_put_call(lib, x, idx, v, *a, **kw):
+    return lib.index_put(x, tuple(idx), v, *a, **kw)
+
+
+# ------------------------------------------------------------ gather / scatter (gather_scatter.py)
 def _gather(rng, dt):
     x = arr(rng, (3, 4), dt)
     return [S(x, 0, rng.integers(0, 3, (2, 4)), desc='dim0'),
@@ -186,7 +200,14 @@ def _scatter_reduce(rng, dt):
     return out
 
 
-# ---------------------------------------------------------------- index_*
+def _take_along_dim(rng, dt):
+    return [S(arr(rng, (3, 4), dt), rng.integers(0, 4, (3, 2)), 1, desc='dim1'),
+            S(arr(rng, (3, 4), dt), rng.integers(0, 3, (2, 1)), 0, desc='bcast'),
+            S(arr(rng, (3, 4), dt), I(0, 11, 5), desc='flat'),
+            S(arr(rng, (3, 4), dt), np.array([[-1], [0], [2]]), -1, desc='neg')]
+
+
+# ----------------------------------------------------------- index_* and take / put (index_ops.py)
 def _index_select(rng, dt):
     x = arr(rng, (3, 4), dt)
     return [S(x, 0, I(2, 0, 2), desc='dim0-dup'),
@@ -218,20 +239,28 @@ def _index_copy(rng, dt):
             S(arr(rng, (), dt), 0, I(0), arr(rng, (), dt), desc='0d')]
 
 
-def _index_put(rng, dt):
-    return [S(arr(rng, (3, 4), dt), (I(2, 0),), arr(rng, (2, 4), dt), desc='rows'),
-            S(arr(rng, (3, 4), dt), (I(0, 0, 2), I(1, 1, 3)), arr(rng, (3,), dt), True,
-              desc='accumulate-dup'),
-            S(arr(rng, (3, 4), dt), (I(1, 2), I(0, 3)), arr(rng, (), dt), desc='bcast-value'),
-            S(arr(rng, (3, 4), dt), (np.array([True, False, True]),), arr(rng, (4,), dt),
-              accumulate=True, desc='mask')]
+def _take(rng, dt):
+    return [S(arr(rng, (3, 4), dt), np.array([[0, 11], [5, -1]]), desc='2d-neg'),
+            S(arr(rng, (3, 4), dt), I(3, 3, 7), desc='dup'),
+            S(arr(rng, (), dt), np.array(0), desc='0d'),
+            S(arr(rng, (4, 3), dt), I(1, 2), nc=True, desc='noncontig')]
 
 
-def _index_put_call(lib, x, idx, v, *a, **kw):
-    return lib.index_put(x, tuple(idx), v, *a, **kw)
+def _take_call(lib, x, idx, nc=False):
+    return lib.take(_nc(x, nc), idx)
 
 
-# ---------------------------------------------------------------- masked_*
+def _put(rng, dt):
+    return [S(arr(rng, (3, 4), dt), I(0, 11, -2), arr(rng, (3,), dt), desc='distinct'),
+            S(arr(rng, (3, 4), dt), np.array([[1, 1], [5, 1]]), arr(rng, (2, 2), dt), True,
+              desc='accumulate')]
+
+
+def _put_call(lib, x, idx, src, *a):
+    return x.put(idx, src, *a)
+
+
+# ---------------------------------------------------------------------------- masked_* (masked.py)
 def _masked_fill(rng, dt):
     v = -1.5 if np.dtype(dt).kind == 'f' else 3
     return [S(arr(rng, (3, 4), dt), arr(rng, (3, 4), 'bool'), v, desc='same'),
@@ -256,36 +285,7 @@ def _masked_select(rng, dt):
             S(arr(rng, (), dt), np.array(True), desc='0d')]
 
 
-# ---------------------------------------------------------------- take / put
-def _take(rng, dt):
-    return [S(arr(rng, (3, 4), dt), np.array([[0, 11], [5, -1]]), desc='2d-neg'),
-            S(arr(rng, (3, 4), dt), I(3, 3, 7), desc='dup'),
-            S(arr(rng, (), dt), np.array(0), desc='0d'),
-            S(arr(rng, (4, 3), dt), I(1, 2), nc=True, desc='noncontig')]
-
-
-def _take_call(lib, x, idx, nc=False):
-    return lib.take(_nc(x, nc), idx)
-
-
-def _put(rng, dt):
-    return [S(arr(rng, (3, 4), dt), I(0, 11, -2), arr(rng, (3,), dt), desc='distinct'),
-            S(arr(rng, (3, 4), dt), np.array([[1, 1], [5, 1]]), arr(rng, (2, 2), dt), True,
-              desc='accumulate')]
-
-
-def _put_call(lib, x, idx, src, *a):
-    return x.put(idx, src, *a)
-
-
-def _take_along_dim(rng, dt):
-    return [S(arr(rng, (3, 4), dt), rng.integers(0, 4, (3, 2)), 1, desc='dim1'),
-            S(arr(rng, (3, 4), dt), rng.integers(0, 3, (2, 1)), 0, desc='bcast'),
-            S(arr(rng, (3, 4), dt), I(0, 11, 5), desc='flat'),
-            S(arr(rng, (3, 4), dt), np.array([[-1], [0], [2]]), -1, desc='neg')]
-
-
-# ---------------------------------------------------------------- non-differentiable
+# ------------------------------------------------------------------ non-differentiable (search.py)
 def _nonzero(rng, dt):
     return [S(arr(rng, (3, 4), dt) * (rng.random((3, 4)) > 0.5).astype(dt), desc='2d'),
             S(arr(rng, (5,), dt), desc='1d'),
@@ -333,7 +333,7 @@ def _bincount(rng, dt):
             S(np.zeros(0, np.int64), minlength=3, desc='empty')]
 
 
-# ---------------------------------------------------------------- in-place variants
+# ------------------------------------------------------------------------------- in-place variants
 def _inplace(name):
     def call(lib, x, *args, **kwargs):
         y = x.clone()
@@ -347,6 +347,9 @@ OPS = [
     Op('getitem', _getitem, call=_call_key, dtypes=ALL),
     Op('getitem_tensor', _getitem_tensor, call=_call_key, dtypes=FI),
     Op('setitem', _setitem, call=_set_call, dtypes=FI),
+    Op('index_put', _index_put, call=_index_put_call, dtypes=FI),
+    Op('index_put_', _index_put, dtypes=FI,
+       call=lambda lib, x, idx, *a, **k: _inplace('index_put_')(lib, x, tuple(idx), *a, **k)),
     Op('gather', _gather, call=_gather_call, dtypes=ALL),
     Op('scatter', _scatter, dtypes=FI),
     Op('scatter_value', _scatter_value, call=lambda lib, *a, **k: lib.scatter(*a, **k), dtypes=FI),
@@ -358,6 +361,7 @@ OPS = [
     Op('scatter_add_', _scatter_add, call=_inplace('scatter_add_'), dtypes=FI),
     Op('scatter_reduce', _scatter_reduce, dtypes=FI),
     Op('scatter_reduce_', _scatter_reduce, call=_inplace('scatter_reduce_'), dtypes=FI),
+    Op('take_along_dim', _take_along_dim, dtypes=FI),
     Op('index_select', _index_select, dtypes=ALL),
     Op('index_add', _index_add, dtypes=FI),
     Op('index_add_', _index_add, call=_inplace('index_add_'), dtypes=FI),
@@ -365,9 +369,6 @@ OPS = [
     Op('index_fill_', _index_fill, call=_inplace('index_fill_'), dtypes=FI),
     Op('index_copy', _index_copy, dtypes=FI),
     Op('index_copy_', _index_copy, call=_inplace('index_copy_'), dtypes=FI),
-    Op('index_put', _index_put, call=_index_put_call, dtypes=FI),
-    Op('index_put_', _index_put, dtypes=FI,
-       call=lambda lib, x, idx, *a, **k: _inplace('index_put_')(lib, x, tuple(idx), *a, **k)),
     Op('masked_fill', _masked_fill, dtypes=ALL),
     Op('masked_fill_', lambda rng, dt: [s for s in _masked_fill(rng, dt) if 'input' not in s.desc],
        call=_inplace('masked_fill_'), dtypes=FI),
@@ -378,7 +379,6 @@ OPS = [
     Op('take', _take, call=_take_call, dtypes=ALL),
     Op('put', _put, call=_put_call, dtypes=FI),
     Op('put_', _put, call=_inplace('put_'), dtypes=FI),
-    Op('take_along_dim', _take_along_dim, dtypes=FI),
     Op('nonzero', _nonzero, dtypes=ALL, differentiable=False),
     Op('argwhere', lambda rng, dt: [s for s in _nonzero(rng, dt) if 'tuple' not in s.desc],
        dtypes=ALL, differentiable=False),
