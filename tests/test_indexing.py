@@ -423,3 +423,8 @@ def test_rebase_view_gives_torch_gradients(monkeypatch):
     leaf = ember.zeros(3, requires_grad=True)
     with pytest.raises(RuntimeError, match='view of a leaf Variable'):
         rebase_view(leaf[1:], None)
+
+
+def test_scatter_add_inplace_with_number_is_a_type_error():
+    with pytest.raises(TypeError, match='must be Tensor'):
+        ember.zeros(3).scatter_add_(0, ember.tensor([0]), 1.0)

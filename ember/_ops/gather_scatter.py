@@ -439,6 +439,8 @@ def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
 
 
 def _scatter_add_direct(self, dim, index, src):
+    if not isinstance(src, Tensor):
+        raise _not_tensor(src, 'scatter_add_', 'src', 3)
     dim, idx, shape = _gs_prepare(self, dim, index, src, 'scatter_add_')
     return _write_contiguous(self, lambda arr: _scatter_kernel(
         arr.reshape(shape), dim, idx, _src_part(src, idx), 'add'))
