@@ -12,28 +12,16 @@ import operator
 import warnings
 
 from ._base import Tensor, wrap, record, np, norm_dim, xp_of
-from .shape import (_sliced, _index_select, select, reshape, expand, flatten, atleast_1d,
-                    atleast_2d, atleast_3d)
+from ._shape_helpers import _tensor_list, _write_out
+from .shape import reshape, expand, flatten, atleast_1d, atleast_2d, atleast_3d
+from .splitting import _sliced, select
+from .rearranging import _index_select
 from .. import _dtype as D
 
 __all__ = ['cat', 'concat', 'concatenate', 'stack', 'hstack', 'vstack', 'row_stack', 'dstack',
            'column_stack', 'meshgrid', 'block_diag', 'cartesian_prod', 'combinations']
 
 _BY_NP = D._BY_NP
-
-
-def _tensor_list(tensors, op):
-    """The list of Tensors of a ``tensors`` argument, with PyTorch's TypeErrors."""
-    if isinstance(tensors, Tensor):
-        raise TypeError(f"{op}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
-                        'Tensor')
-    if not isinstance(tensors, (tuple, list)):
-        tensors = list(tensors)
-    for i, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise TypeError(f'expected Tensor as element {i} in argument 0, but got '
-                            f'{type(t).__name__}')
-    return tensors
 
 
 def _common_dtype(tensors):
@@ -63,13 +51,6 @@ def _as_dim(dim, op):
         return operator.index(dim)
     except TypeError:
         raise TypeError(f"{op}(): argument 'dim' must be int, not {type(dim).__name__}") from None
-
-
-def _finish(res, out):
-    if out is not None:
-        from .arith import _write_out
-        return _write_out(out, res)
-    return res
 
 
 # ------------------------------------------------------------------ cat
@@ -120,7 +101,7 @@ def cat(tensors, dim=0, *, axis=None, out=None):
         else:
             res = wrap(keep[0].copy())
     if out is not None:
-        return _finish(res, out)
+        return _write_out(out, res)
     if rg:
         record(res, 'CatBackward0', _cat_backward, tensors, ctx=(d, spans))
     return res
@@ -201,7 +182,7 @@ def stack(tensors, dim=0, *, out=None):
         arr[pre + (i,)] = a
     res = wrap(arr)
     if out is not None:
-        return _finish(res, out)
+        return _write_out(out, res)
     return record(res, 'StackBackward0', _stack_backward, tensors, ctx=d)
 
 

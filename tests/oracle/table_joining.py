@@ -3,20 +3,8 @@
 The tensors to join are passed as separate sample arguments (so each can require grad)
 and packed into the list by the call.
 """
-import numpy as np
-
-from .harness import Op, Sample, arr as _arr
-
-ALL = ('float32', 'float64', 'int64', 'bool')
-FI = ('float32', 'float64', 'int64')
-
-
-def arr(rng, shape, dtype='float32', **kw):
-    return np.asarray(_arr(rng, shape, dtype, **kw))
-
-
-def S(*args, desc='', **kwargs):
-    return Sample(args, kwargs, desc=desc)
+from .harness import Op
+from .table_shape import ALL, FI, S, arr
 
 
 def _packed(name):

@@ -1,4 +1,5 @@
-"""Oracle entries: shape operators (ember/_ops/shape.py).
+"""Oracle entries: shape operators (ember/_ops/shape.py, permutation.py, splitting.py,
+rearranging.py, diagonals.py). The sample helpers here serve table_joining.py too.
 
 Every op here is linear in its input, so gradcheck applies everywhere and second-order
 gradients are zero (the harness skips them when torch's first gradient has no graph).
@@ -13,6 +14,7 @@ from .harness import Op, Sample, arr as _arr
 def arr(rng, shape, dtype='float32', **kw):
     # np.asarray: the harness's bool generator gives a NumPy scalar for shape ()
     return np.asarray(_arr(rng, shape, dtype, **kw))
+
 
 ALL = ('float32', 'float64', 'int64', 'bool')
 FI = ('float32', 'float64', 'int64')
@@ -37,6 +39,12 @@ def _func(name):
 
 def S(*args, desc='', **kwargs):
     return Sample(args, kwargs, desc=desc)
+
+
+def _grad_first(gen):
+    """``gen``'s samples with only the first argument requiring grad (``x.view_as(other)``)."""
+    return lambda rng, dt: [Sample(s.args, s.kwargs, grad=(0,), desc=s.desc)
+                            for s in gen(rng, dt)]
 
 
 # ---------------------------------------------------------------- views and reshapes
@@ -400,10 +408,8 @@ OPS = [
        differentiable=False, dtypes=('int16',)),
     Op('reshape', _reshape, call=_func('reshape'), dtypes=ALL),
     Op('Tensor.reshape', _reshape_method, call=_method('reshape'), dtypes=FI),
-    Op('Tensor.view_as', lambda rng, dt: [Sample(s.args, s.kwargs, grad=(0,), desc=s.desc)
-                                          for s in _as(rng, dt)], call=_method('view_as')),
-    Op('Tensor.reshape_as', lambda rng, dt: [Sample(s.args, s.kwargs, grad=(0,), desc=s.desc)
-                                             for s in _as(rng, dt)], call=_method('reshape_as')),
+    Op('Tensor.view_as', _grad_first(_as), call=_method('view_as')),
+    Op('Tensor.reshape_as', _grad_first(_as), call=_method('reshape_as')),
     Op('flatten', _flatten, call=_func('flatten'), dtypes=ALL),
     Op('ravel', _ravel, call=_func('ravel'), dtypes=FI),
     Op('unflatten', _unflatten, call=_func('unflatten'), dtypes=FI),
@@ -425,9 +431,7 @@ OPS = [
     Op('movedim', _movedim, call=_func('movedim'), dtypes=FI, covers=('moveaxis',)),
     Op('moveaxis', _movedim, call=_method('moveaxis')),
     Op('Tensor.expand', _expand, call=_method('expand'), dtypes=ALL),
-    Op('Tensor.expand_as', lambda rng, dt: [Sample(s.args, s.kwargs, grad=(0,), desc=s.desc)
-                                            for s in _expand_as(rng, dt)],
-       call=_method('expand_as')),
+    Op('Tensor.expand_as', _grad_first(_expand_as), call=_method('expand_as')),
     Op('broadcast_to', _broadcast_to, call=_func('broadcast_to'), dtypes=FI),
     Op('broadcast_tensors', _broadcast_tensors, dtypes=FI),
     Op('broadcast_shapes', _broadcast_shapes, differentiable=False, dtypes=('float32',)),
