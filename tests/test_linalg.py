@@ -492,3 +492,21 @@ def test_matrix_power_zero_has_zero_gradient():
     a = ember.eye(2, requires_grad=True)
     ember.linalg.matrix_power(a, 0).sum().backward()
     assert a.grad.abs().sum().item() == 0
+
+
+def test_named_tuples_and_error_class_live_in_ember_linalg():
+    import pickle
+    A = ember.tensor([[2., 1.], [1., 3.]])
+    for res in (ember.linalg.eigh(A), ember.linalg.svd(A), ember.svd(A), ember.linalg.qr(A),
+                ember.qr(A), ember.linalg.slogdet(A), ember.slogdet(A), ember.linalg.inv_ex(A)):
+        assert type(res).__module__ == 'ember.linalg'
+        assert type(pickle.loads(pickle.dumps(res))) is type(res)
+    assert ember.linalg.LinAlgError.__module__ == 'ember.linalg'
+
+
+def test_vector_norm_inf_of_0d_tensor_backward():
+    e = ember.tensor(-2.5, requires_grad=True)
+    t = torch.tensor(-2.5, requires_grad=True)
+    ember.linalg.vector_norm(e, float('inf'), dim=(0,)).backward()
+    torch.linalg.vector_norm(t, float('inf'), dim=(0,)).backward()
+    assert e.grad.item() == t.grad.item() == -1.0
