@@ -1,8 +1,5 @@
 """ember.linalg norms: ``vector_norm``, ``matrix_norm`` and ``norm`` (which picks one of them).
-
-``vector_norm`` keeps its own forward and backward rather than reusing
-``ember._ops.reduction._vector_norm``: PyTorch names the empty dimension in its error for
-``ord`` inf/negative with ``dim`` given, and the backward here handles a 0-d input with ``ord=inf``.
+``ember.norm`` / ``Tensor.norm`` (ember/_ops/statistics.py) are computed by these too.
 
 >>> ember.linalg.norm(ember.tensor([[3., 4.]]))
 tensor(5.)

@@ -15,9 +15,8 @@ from .. import _dtype as D
 from ._reduce_helpers import (_type_word, _axes, _dim1, _product, _write, _unsq, expand_reduced,
                               _const)
 from .cumulative import _exclusive_prod
-# Imported from here by ember/__init__.py and ember/linalg.py.
+# Imported from here by ember/__init__.py.
 from ._reduce_helpers import return_types  # noqa: F401
-from .statistics import _vector_norm  # noqa: F401
 
 __all__ = ['sum', 'mean', 'nansum', 'nanmean', 'prod', 'all', 'any', 'count_nonzero']
 

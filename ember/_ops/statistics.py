@@ -7,10 +7,8 @@ tensor([0.7071, 1.4142])
 import math
 import warnings
 
-from ._base import Tensor, wrap, record, record_multi, STATE, np, norm_dim, xp_of, default_float
-from .. import _dtype as D
-from ._reduce_helpers import (_type_word, _axes, _cast, _write, _unsq, expand_reduced, _fill0,
-                              _const)
+from ._base import Tensor, wrap, record, record_multi, STATE, np, xp_of, default_float
+from ._reduce_helpers import _axes, _write, _unsq, expand_reduced, _fill0
 
 __all__ = ['std', 'var', 'std_mean', 'var_mean', 'norm', 'logsumexp']
 
@@ -156,11 +154,13 @@ def _stat_mean_backward(node, g_stat, g_mean):
 # ---- norm / logsumexp ---------------------------------------------------------------------
 def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None):
     """Vector p-norm (``p`` a number, ``inf``, ``-inf``, 0 or ``'fro'``) over all elements or
-    ``dim``; ``'nuc'`` is the nuclear norm of matrices.
+    ``dim``; ``'nuc'`` is the nuclear norm of matrices. Computed by ``ember.linalg``'s
+    vector_norm / matrix_norm, as PyTorch does.
 
     >>> ember.norm(ember.tensor([3., 4.]))
     tensor(5.)
     """
+    from ._linalg_norms import vector_norm, matrix_norm
     if isinstance(p, Tensor):
         p = p.item()
     if isinstance(dim, int) and not isinstance(dim, bool):
@@ -169,129 +169,13 @@ def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None):
         dims = None
     else:
         dims = tuple(dim)
-    if isinstance(p, str):
-        if p == 'fro' and (dims is None or len(dims) <= 2):
-            res = _vector_norm(input, 2.0, dims, keepdim, dtype)
-        else:
-            res = _matrix_norm(input, p, dims, keepdim, dtype)
+    if p == 'fro' and (dims is None or len(dims) <= 2):
+        res = vector_norm(input, 2.0, dims, keepdim, dtype=dtype)
+    elif isinstance(p, str):
+        res = matrix_norm(input, p, dims if dims is not None else (-2, -1), keepdim, dtype=dtype)
     else:
-        res = _vector_norm(input, 2.0 if p is None else float(p), dims, keepdim, dtype)
+        res = vector_norm(input, 2.0 if p is None else p, dims, keepdim, dtype=dtype)
     return res if out is None else _write(out, res)
-
-
-def _vector_norm(input, p, dims, keepdim, dtype):
-    x = input._data
-    if x.dtype.kind != 'f':
-        raise RuntimeError('linalg.vector_norm: Expected a floating point or complex tensor as '
-                           f'input. Got {_type_word(x.dtype)} (use .float() first)')
-    if dtype is not None:
-        dt = D.to_dtype(dtype)
-        if np.dtype(dt.np).kind != 'f':
-            raise RuntimeError('linalg.vector_norm: dtype should be floating point or complex, '
-                               f'but got {_type_word(np.dtype(dt.np))}')
-        if np.dtype(dt.np).itemsize < x.dtype.itemsize:
-            raise RuntimeError(f'linalg.vector_norm: the dtype of the input '
-                               f'({_type_word(x.dtype)}) should be convertible without '
-                               f'narrowing to the specified dtype ({_type_word(np.dtype(dt.np))})')
-        input = _cast(input, dt)
-        x = input._data
-    axes = None if dims is None else _axes(x, dims, 'linalg.vector_norm')
-    xp = xp_of(x)
-    if (math.isinf(p) or p < 0) and x.size == 0 and (
-            axes is None or any(x.shape[a] == 0 for a in axes)):
-        raise RuntimeError(f'linalg.vector_norm cannot compute the {_fmt_p(p)} norm on an empty '
-                           f'tensor because the operation does not have an identity')
-    with np.errstate(all='ignore'):
-        if p == 2.0:
-            r = xp.sqrt((x * x).sum(axis=axes, keepdims=keepdim))
-        elif p == 1.0:
-            r = xp.abs(x).sum(axis=axes, keepdims=keepdim)
-        elif p == math.inf:
-            r = xp.abs(x).max(axis=axes, keepdims=keepdim)
-        elif p == -math.inf:
-            r = xp.abs(x).min(axis=axes, keepdims=keepdim)
-        elif p == 0.0:
-            r = (x != 0).sum(axis=axes, keepdims=keepdim).astype(x.dtype)
-        else:
-            r = (xp.abs(x) ** p).sum(axis=axes, keepdims=keepdim) ** (1.0 / p)
-    res = wrap(xp.asarray(r, dtype=x.dtype))
-    return record(res, 'LinalgVectorNormBackward0', _norm_backward, (input,), (input,),
-                  ctx=(p, axes, keepdim), save_output=True)
-
-
-def _fmt_p(p):
-    if math.isinf(p):
-        return '-inf' if p < 0 else 'inf'
-    return str(int(p)) if p == int(p) else str(p)
-
-
-def _norm_backward(node, grad):
-    x, n = node.saved()
-    p, axes, keepdim = node.ctx
-    ndim = x._data.ndim
-    g = _unsq(grad, axes, keepdim, ndim)
-    n = _unsq(n, axes, keepdim, ndim)
-    nd = n._data
-    if p == 0.0:
-        return None
-    if p == 1.0:
-        return x.sgn() * g
-    with np.errstate(all='ignore'):
-        if p == 2.0:
-            return g * _fill0(x / n, nd == 0)
-        if math.isinf(p):
-            xa = xp_of(x._data).abs(x._data)
-            mask = (xa == nd) | xp_of(xa).isnan(xa)
-            scale = mask / mask.sum(axis=axes, keepdims=True)
-            return x.sgn() * (g * _const(scale.astype(x._data.dtype)))
-        if p < 1.0:
-            scaled = x.sgn() * _fill0(x.abs() ** (p - 1), x._data == 0)
-            return scaled * g * n ** (1 - p)
-        if p < 2.0:
-            scaled = x.sgn() * x.abs() ** (p - 1)
-        else:
-            scaled = x * x.abs() ** (p - 2)
-        return scaled * _fill0(g / n ** (p - 1), nd == 0)
-
-
-def _matrix_norm(input, p, dims, keepdim, dtype):
-    x = input._data
-    if p not in ('fro', 'nuc'):
-        raise RuntimeError(f'linalg.matrix_norm: Order {p} not supported.')
-    if x.ndim < 2:
-        raise RuntimeError('linalg.matrix_norm: The input tensor A must have at least 2 '
-                           'dimensions.')
-    if dims is None:
-        dims = tuple(range(x.ndim))
-    if len(dims) != 2:
-        raise RuntimeError('linalg.matrix_norm: dim must be a 2-tuple. Got '
-                           + ' '.join(str(d) for d in dims))
-    if p == 'fro':
-        return _vector_norm(input, 2.0, dims, keepdim, dtype)
-    if x.dtype.kind != 'f':
-        raise RuntimeError('linalg.matrix_norm: Expected a floating point or complex tensor as '
-                           f'input. Got {_type_word(x.dtype)}')
-    input = _cast(input, dtype)
-    x = input._data
-    d0, d1 = (norm_dim(d, x.ndim) for d in dims)
-    if d0 == d1:
-        raise RuntimeError(f'linalg.matrix_norm: dims must be different. Got ({d0}, {d1})')
-    xp = xp_of(x)
-    moved = xp.moveaxis(x, (d0, d1), (-2, -1))
-    u, s, vh = xp.linalg.svd(moved, full_matrices=False)
-    r = s.sum(-1)
-    if keepdim:
-        r = xp.expand_dims(r, tuple(sorted((d0, d1))))
-    res = wrap(xp.asarray(r, dtype=x.dtype))
-    uv = xp.moveaxis(u @ vh, (-2, -1), (d0, d1)).astype(x.dtype)
-    return record(res, 'SumBackward1', _nuc_backward, (input,),
-                  ctx=(uv, tuple(sorted((d0, d1))), keepdim))
-
-
-def _nuc_backward(node, grad):
-    # d||A||_* / dA = U V^H; U V^H is treated as a constant (first derivative only).
-    uv, axes, keepdim = node.ctx
-    return _unsq(grad, axes, keepdim, uv.ndim) * _const(uv.astype(grad._data.dtype))
 
 
 def logsumexp(input, dim, keepdim=False, *, out=None):
