@@ -1,4 +1,4 @@
-"""The tensor-level random API (ember/_ops/random_ops.py, ember/random.py): generators,
+"""The tensor-level random API (ember/_ops/random_*.py, ember/random.py): generators,
 state round trips, memory-order fills, autograd bookkeeping and errors.
 
 Values are compared bit for bit with torch where it is installed; the golden-vector replay
@@ -513,7 +513,7 @@ def test_multinomial_tie_order_matches_torch(torch):
 
 
 def test_topk_replay_matches_torch(torch):
-    from ember._distributions import _topk_rows
+    from ember._distributions._topk import _topk_rows
     rng = np.random.default_rng(2)
     for _ in range(200):
         n = int(rng.choice([2, 17, 64, 130, 1000]))

@@ -1,4 +1,5 @@
-"""Oracle entries: random sampling (ember/_ops/random_ops.py).
+"""Oracle entries: random sampling (ember/_ops/random_ops.py, random_inplace.py and
+random_distributions.py).
 
 Every entry has ``random=True``: the harness calls ``manual_seed(0)`` on both libraries before
 each call, and ``compare=exact`` demands the same dtype, shape and bytes (PyTorch's CPU
