@@ -340,6 +340,9 @@ ERRORS = [
     'T.sub(T.tensor([True]), T.tensor([True]))', 'T.rsub(T.tensor([True]), 1)',
     'T.pow(T.tensor([True]), T.tensor([True]))', 'T.tensor([1, 2]) ** -2',
     'T.ones(2).float_power_(2)', 'T.tensor([1, 2]).div_(2)',
+    'T.floor_divide(T.tensor([1, 2]), T.tensor([1, 2, 3]))',
+    'T.div(T.tensor([1, 2]), T.tensor([1, 2, 3]), rounding_mode="trunc")',
+    'T.remainder(T.tensor([1, 2]), T.tensor([1, 2, 3]))',
 ]
 
 

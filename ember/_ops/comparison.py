@@ -7,7 +7,8 @@ tensor([False,  True,  True])
 import numbers
 
 from ._base import Tensor, wrap, np, operands, bump_version, check_inplace, default_float
-from .arith import write_out, broadcast_error, not_implemented_for, need_tensor, tname
+from ._elementwise import (write_out, broadcast_call, broadcast_error, not_implemented_for,
+                           need_tensor, tname)
 
 __all__ = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less', 'less_equal',
            'not_equal', 'logical_and', 'logical_or', 'logical_xor', 'logical_not',
@@ -34,6 +35,21 @@ def _inplace_write(self, res, name):
     return self
 
 
+def _new_or_out(res, out, name):
+    """``res``, or ``out`` holding it when an ``out=`` tensor is given."""
+    return res if out is None else write_out(out, res, (), name)
+
+
+def _export(name, op, op_, aliases=()):
+    """``op`` as ``ember.<name>`` and ``Tensor.<name>``, ``op_`` as ``Tensor.<name>_`` (the
+    same for each alias)."""
+    op_.__name__ = name + '_'
+    op_.__doc__ = f'In-place ``{name}``: ``self`` holds the result in its own dtype.'
+    for n in (name,) + aliases:
+        globals()[n] = METHODS[n] = op
+        METHODS[n + '_'] = op_
+
+
 def _is_operand(x):
     """Whether a Python operator should handle ``x`` (else it returns NotImplemented, so
     ``t == None`` is False and ``t < 'a'`` a TypeError, as in PyTorch)."""
@@ -50,7 +66,7 @@ def _compare(name, ufunc, dunder, aliases=()):
                 f' * (Tensor input, Tensor other, *, Tensor out = None)\n'
                 f' * (Tensor input, Number other, *, Tensor out = None)')
         xa, xb = operands(input, other, name)
-        try:
+        try:                                 # inlined broadcast_call: ``x > 0`` is common
             res = wrap(ufunc(xa, xb))
         except ValueError:
             raise broadcast_error(name, xa, xb) from None
@@ -64,21 +80,13 @@ def _compare(name, ufunc, dunder, aliases=()):
     def op_(self, other):
         xa, xb = operands(self, other, name + '_')
         return _inplace_write(self, ufunc(xa, xb), name + '_')
-    op_.__doc__ = f'In-place ``{name}``: ``self`` holds the result in its own dtype.'
 
     def method(self, other):
         if isinstance(other, Tensor) or _is_operand(other):
             return op(self, other)
         return NotImplemented
-    globals()[name] = op
-    METHODS[name] = op
-    METHODS[name + '_'] = op_
+    _export(name, op, op_, aliases)
     METHODS[dunder] = method
-    for a in aliases:
-        globals()[a] = op
-        METHODS[a] = op
-        METHODS[a + '_'] = op_
-    return op
 
 
 _compare('eq', np.equal, '__eq__')
@@ -93,14 +101,7 @@ def _logical(name, ufunc):
     def op(input, other, *, out=None):
         need_tensor(input, name, 'input', 1)
         need_tensor(other, name, 'other', 2)
-        xa, xb = input._data, other._data
-        try:
-            res = wrap(ufunc(xa, xb))
-        except ValueError:
-            raise broadcast_error(name, xa, xb) from None
-        if out is not None:
-            return write_out(out, res, (), name)
-        return res
+        return _new_or_out(wrap(broadcast_call(name, ufunc, input._data, other._data)), out, name)
     op.__name__ = name
     op.__doc__ = (f'Elementwise ``{name}`` (nonzero is True); returns a bool tensor.\n\n'
                   f'>>> ember.{name}(ember.tensor([True, False]), ember.tensor([True, True]))')
@@ -108,10 +109,7 @@ def _logical(name, ufunc):
     def op_(self, other):
         need_tensor(other, name + '_', 'other', 1)
         return _inplace_write(self, ufunc(self._data, other._data), name + '_')
-    op_.__doc__ = f'In-place ``{name}``: ``self`` holds the result in its own dtype.'
-    globals()[name] = op
-    METHODS[name] = op
-    METHODS[name + '_'] = op_
+    _export(name, op, op_)
 
 
 _logical('logical_and', np.logical_and)
@@ -126,10 +124,7 @@ def logical_not(input, *, out=None):
     tensor([ True, False])
     """
     need_tensor(input, 'logical_not', 'input', 1)
-    res = wrap(np.logical_not(input._data))
-    if out is not None:
-        return write_out(out, res, (), 'logical_not')
-    return res
+    return _new_or_out(wrap(np.logical_not(input._data)), out, 'logical_not')
 
 
 def _logical_not_(self):
@@ -149,25 +144,18 @@ def _bitwise(name, ufunc, dunder):
             if x.__class__ is float or getattr(x, 'dtype', np.dtype(bool)).kind == 'f':
                 raise not_implemented_for(
                     kernel, x.dtype if hasattr(x, 'dtype') else default_float())
-        try:
-            return ufunc(xa, xb)
-        except ValueError:
-            raise broadcast_error(name, xa, xb) from None
+        return broadcast_call(name, ufunc, xa, xb)
 
     def op(input, other, *, out=None):
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
             need_tensor(input, name, 'input', 1)
-        res = wrap(compute(input, other))
-        if out is not None:
-            return write_out(out, res, (), name)
-        return res
+        return _new_or_out(wrap(compute(input, other)), out, name)
     op.__name__ = name
     op.__doc__ = (f'Elementwise ``{name}`` of integer or bool tensors.\n\n'
                   f'>>> ember.{name}(ember.tensor([12]), 3)')
 
     def op_(self, other):
         return _inplace_write(self, compute(self, other), name + '_')
-    op_.__doc__ = f'In-place ``{name}``.'
 
     def method(self, other):
         return op(self, other) if _is_operand(other) else NotImplemented
@@ -177,9 +165,9 @@ def _bitwise(name, ufunc, dunder):
 
     def imethod(self, other):
         return op_(self, other) if _is_operand(other) else NotImplemented
-    globals()[name] = op
-    METHODS.update({name: op, name + '_': op_, f'__{dunder}__': method,
-                    f'__r{dunder}__': rmethod, f'__i{dunder}__': imethod})
+    _export(name, op, op_)
+    METHODS.update({f'__{dunder}__': method, f'__r{dunder}__': rmethod,
+                    f'__i{dunder}__': imethod})
 
 
 _bitwise('bitwise_and', np.bitwise_and, 'and')
@@ -199,10 +187,7 @@ def bitwise_not(input, *, out=None):
     x = input._data
     if x.dtype.kind == 'f':
         raise not_implemented_for('bitwise_not_cpu', x.dtype)
-    res = wrap(np.invert(x))
-    if out is not None:
-        return write_out(out, res, (), 'bitwise_not')
-    return res
+    return _new_or_out(wrap(np.invert(x)), out, 'bitwise_not')
 
 
 def _invert(self):

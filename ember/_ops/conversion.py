@@ -3,22 +3,23 @@
 >>> ember.tensor([1, 2]).to(ember.float64).grad_fn is None
 True
 """
-from ._base import Tensor, wrap, record, np
-from .. import _dtype as D
-from .._device import move, CPU
+from ._base import Tensor, wrap, record, STATE, check_inplace, bump_version, np
+from .._device import move
+from ._elementwise import pass_backward
 
 __all__ = ['clone']
 
 
 def to_copy(input, device=None, dtype=None):
-    """A copy of ``input`` on ``device`` and/or with ``dtype`` (differentiable).
+    """A copy of ``input`` on ``device`` and/or with ``dtype``; what ``Tensor.to``, ``.float()``
+    and ``.cuda()`` call. Differentiable, except to a non-float dtype (the result then simply
+    does not require grad).
 
-    >>> ember.to_copy  # used by Tensor.to / .float() / .cuda()
+    >>> ember.tensor([1., 2.], requires_grad=True).to(ember.float64).grad_fn
+    <ToCopyBackward0 object at ...>
     """
     arr = input._data
     if dtype is not None:
-        if input._rg and not dtype.is_floating_point:
-            pass                       # allowed: the result simply does not require grad
         arr = arr.astype(dtype.np)
     if device is not None:
         arr = move(arr, device)
@@ -39,13 +40,10 @@ def _to_copy_backward(node, grad):
 def clone(input, *, memory_format=None):
     """A copy with its own memory that stays in the graph.
 
-    >>> b = ember.clone(a)
+    >>> ember.clone(ember.tensor([1., 2.], requires_grad=True))
+    tensor([1., 2.], grad_fn=<CloneBackward0>)
     """
-    return record(wrap(input._data.copy()), 'CloneBackward0', _identity_backward, (input,))
-
-
-def _identity_backward(node, grad):
-    return grad
+    return record(wrap(input._data.copy()), 'CloneBackward0', pass_backward, (input,))
 
 
 def contiguous(input, memory_format=None):
@@ -58,6 +56,16 @@ def contiguous(input, memory_format=None):
 METHODS = {'clone': clone, 'contiguous': contiguous}
 
 
+# ---- in-place overwrites: fill_, zero_, copy_ --------------------------------------------
+def _record_overwrite(self, grad_fn, backward, sources):
+    """Put ``self``, just overwritten in place from ``sources``, on the graph: a new node whose
+    inputs are ``self``'s previous value and the tensors in ``sources``."""
+    before = wrap(self._data)
+    before.grad_fn, before._rg, before._out_nr = self.grad_fn, self._rg, self._out_nr
+    res = record(wrap(self._data), grad_fn, backward, (before,) + sources)
+    self.grad_fn, self._rg, self._out_nr = res.grad_fn, True, 0
+
+
 def _fill_backward(node, grad):
     return (grad * 0,) + ((grad.sum(),) if len(node.next) > 1 else ())
 
@@ -68,7 +76,6 @@ def fill_(self, value):
     >>> ember.zeros(2).fill_(3)
     tensor([3., 3.])
     """
-    from ._base import check_inplace, bump_version, STATE
     check_inplace(self, 'fill_')
     if isinstance(value, Tensor):
         if value._data.ndim:
@@ -80,13 +87,10 @@ def fill_(self, value):
     self._data[...] = v
     bump_version(self)
     if STATE.enabled and (self._rg or (isinstance(value, Tensor) and value._rg)):
-        inputs = (self, value) if isinstance(value, Tensor) else (self,)
-        old = self.grad_fn
-        tmp = wrap(self._data)
-        tmp.grad_fn, tmp._rg, tmp._out_nr = old, self._rg, self._out_nr
-        res = record(wrap(self._data), 'FillBackward0' if len(inputs) == 1 else 'FillBackward1',
-                     _fill_backward, (tmp,) + inputs[1:])
-        self.grad_fn, self._rg, self._out_nr = res.grad_fn, True, 0
+        if isinstance(value, Tensor):
+            _record_overwrite(self, 'FillBackward1', _fill_backward, (value,))
+        else:
+            _record_overwrite(self, 'FillBackward0', _fill_backward, ())
     return self
 
 
@@ -109,7 +113,6 @@ def copy_(self, src, non_blocking=False):
     >>> a = ember.zeros(2); a.copy_(ember.tensor([1, 2])); a
     tensor([1., 2.])
     """
-    from ._base import check_inplace, bump_version, STATE
     check_inplace(self, 'copy_')
     arr = self._data
     s = src._data if isinstance(src, Tensor) else np.asarray(src)
@@ -123,10 +126,7 @@ def copy_(self, src, non_blocking=False):
                            f'shape {list(s.shape)} into shape {list(arr.shape)}') from None
     bump_version(self)
     if STATE.enabled and (self._rg or (isinstance(src, Tensor) and src._rg)):
-        tmp = wrap(arr)
-        tmp.grad_fn, tmp._rg, tmp._out_nr = self.grad_fn, self._rg, self._out_nr
-        res = record(wrap(arr), 'CopyBackwards', _copy_backward, (tmp, src))
-        self.grad_fn, self._rg, self._out_nr = res.grad_fn, True, 0
+        _record_overwrite(self, 'CopyBackwards', _copy_backward, (src,))
     return self
 
 

@@ -7,10 +7,11 @@ torch.Size([2, 3])
 """
 import math
 import numbers
+import warnings
 
 from ._base import Tensor, wrap, np
 from .. import _dtype as D
-from .._device import to_device, move, backend
+from .._device import to_device, move
 
 __all__ = ['tensor', 'as_tensor', 'asarray', 'from_numpy', 'zeros', 'ones', 'full', 'empty',
            'eye', 'arange', 'range', 'linspace', 'logspace', 'zeros_like', 'ones_like',
@@ -19,7 +20,7 @@ __all__ = ['tensor', 'as_tensor', 'asarray', 'from_numpy', 'zeros', 'ones', 'ful
 _builtin_range = range
 
 
-def _finish(arr, dtype=None, device=None, requires_grad=False):
+def _finish(arr, device=None, requires_grad=False):
     """Apply the common creation keywords (device, requires_grad) to a new host array."""
     if device is not None:
         device = to_device(device)
@@ -46,12 +47,12 @@ def _array_from_data(data, dtype=None):
         if arr.dtype == object:
             _raise_bad_data(data)
         kind = arr.dtype.kind
-        if kind == 'f' and not _holds_numpy_float(data):
+        if kind == 'f' and not _holds_numpy(data):
             arr = arr.astype(D._default[0].np)
-        elif kind in 'iu' and arr.dtype != np.int64 and not _holds_numpy_scalar(data):
+        elif kind in 'iu' and arr.dtype != np.int64 and not _holds_numpy(data):
             arr = arr.astype(np.int64)
         elif kind in 'US':
-            raise TypeError(f"new(): invalid data type '{'str'}'")
+            raise TypeError("new(): invalid data type 'str'")
         elif kind == 'c':
             raise TypeError('ember does not support complex numbers')
     if dtype is not None:
@@ -61,14 +62,13 @@ def _array_from_data(data, dtype=None):
     return arr
 
 
-def _holds_numpy_float(data):
+def _holds_numpy(data):
+    """Whether nested lists hold NumPy floats, arrays or Tensors (judged by the first element),
+    whose dtype is kept instead of Python's float -> default dtype, int -> int64."""
     x = data
     while isinstance(x, (list, tuple)) and x:
         x = x[0]
-    return isinstance(x, (np.floating, np.ndarray)) or (isinstance(x, Tensor))
-
-
-_holds_numpy_scalar = _holds_numpy_float
+    return isinstance(x, (np.floating, np.ndarray, Tensor))
 
 
 def _raise_bad_data(data):
@@ -102,13 +102,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             [2.]])
     """
     if isinstance(data, Tensor):
-        import warnings
         warnings.warn('To copy construct from a tensor, it is recommended to use '
                       'sourceTensor.detach().clone() or sourceTensor.detach().clone()'
                       '.requires_grad_(True), rather than torch.tensor(sourceTensor).',
                       UserWarning, stacklevel=2)
-    arr = _array_from_data(data, dtype)
-    return _finish(arr, device=device, requires_grad=requires_grad)
+    return _finish(_array_from_data(data, dtype), device=device, requires_grad=requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -173,6 +171,17 @@ def _float_dtype(dtype):
     return D._default[0] if dtype is None else D.to_dtype(dtype)
 
 
+def _result(arr, out, device, requires_grad):
+    """The new tensor of a factory, or ``out`` holding ``arr`` (resized if needed) when given."""
+    if out is None:
+        return _finish(arr, device=device, requires_grad=requires_grad)
+    if out._data.shape != arr.shape:
+        out._data = arr.astype(out._data.dtype, copy=False)
+    if out._data is not arr:
+        out._data[...] = arr
+    return out
+
+
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     """A tensor of zeros (default dtype float32).
@@ -180,9 +189,7 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     >>> ember.zeros(2)
     tensor([0., 0.])
     """
-    arr = np.zeros(size_args(size), _float_dtype(dtype).np)
-    return _out(out, arr) if out is not None else _finish(arr, device=device,
-                                                          requires_grad=requires_grad)
+    return _result(np.zeros(size_args(size), _float_dtype(dtype).np), out, device, requires_grad)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -192,9 +199,7 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     >>> ember.ones(2, dtype=ember.int64)
     tensor([1, 1])
     """
-    arr = np.ones(size_args(size), _float_dtype(dtype).np)
-    return _out(out, arr) if out is not None else _finish(arr, device=device,
-                                                          requires_grad=requires_grad)
+    return _result(np.ones(size_args(size), _float_dtype(dtype).np), out, device, requires_grad)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -204,9 +209,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     >>> ember.empty(2, 3).shape
     torch.Size([2, 3])
     """
-    arr = np.empty(size_args(size), _float_dtype(dtype).np)
-    return _out(out, arr) if out is not None else _finish(arr, device=device,
-                                                          requires_grad=requires_grad)
+    return _result(np.empty(size_args(size), _float_dtype(dtype).np), out, device, requires_grad)
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, **kwargs):
@@ -230,9 +233,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     dt = D.to_dtype(dtype) if dtype is not None else _scalar_fill_dtype(fill_value)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    arr = np.full(size_args((size,) if not isinstance(size, int) else (size,)), fill_value, dt.np)
-    return _out(out, arr) if out is not None else _finish(arr, device=device,
-                                                          requires_grad=requires_grad)
+    arr = np.full(size_args((size,)), fill_value, dt.np)
+    return _result(arr, out, device, requires_grad)
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, **kwargs):
@@ -249,8 +251,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
             [0., 1.]])
     """
     arr = np.eye(n, n if m is None else m, dtype=_float_dtype(dtype).np)
-    return _out(out, arr) if out is not None else _finish(arr, device=device,
-                                                          requires_grad=requires_grad)
+    return _result(arr, out, device, requires_grad)
 
 
 def _num(x):
@@ -285,8 +286,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         arr = (np.arange(n, dtype=np.int64) * int(step) + int(start)).astype(dt.np) \
             if all(isinstance(v, (int, np.integer)) for v in (start, step)) \
             else np.floor(start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
-    return _out(out, arr) if out is not None else _finish(arr, device=device,
-                                                          requires_grad=requires_grad)
+    return _result(arr, out, device, requires_grad)
 
 
 def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, **kwargs):
@@ -314,8 +314,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     if dt.is_floating_point and dt.itemsize < 4:
         work = np.float32
     arr = _linspace(start, end, steps, work).astype(dt.np, copy=False)
-    return _out(out, arr) if out is not None else _finish(arr, device=device,
-                                                          requires_grad=requires_grad)
+    return _result(arr, out, device, requires_grad)
 
 
 def _linspace(start, end, steps, work):
@@ -344,17 +343,15 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     dt = _float_dtype(dtype)
     exps = _linspace(_num(start), _num(end), steps, np.float64)
     arr = np.power(float(base), exps).astype(dt.np)
-    return _out(out, arr) if out is not None else _finish(arr, device=device,
-                                                          requires_grad=requires_grad)
+    return _result(arr, out, device, requires_grad)
 
 
-def _like(input, dtype, device):
+def _like(fill, input, dtype, device, requires_grad, *value):
+    """``fill(shape, dtype, *value)`` with ``input``'s shape, and its dtype and device unless
+    given."""
     dt = input.dtype if dtype is None else D.to_dtype(dtype)
     dev = input.device if device is None else to_device(device)
-    return dt, dev
-
-
-def _like_finish(arr, dev, requires_grad):
+    arr = fill(input._data.shape, *value, dt.np)
     return _finish(arr, device=dev if dev.type != 'cpu' else None, requires_grad=requires_grad)
 
 
@@ -365,22 +362,19 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     >>> ember.zeros_like(ember.ones(2, dtype=ember.int32))
     tensor([0, 0], dtype=torch.int32)
     """
-    dt, dev = _like(input, dtype, device)
-    return _like_finish(np.zeros(input._data.shape, dt.np), dev, requires_grad)
+    return _like(np.zeros, input, dtype, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """Ones with ``input``'s shape, dtype and device."""
-    dt, dev = _like(input, dtype, device)
-    return _like_finish(np.ones(input._data.shape, dt.np), dev, requires_grad)
+    return _like(np.ones, input, dtype, device, requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     """An uninitialised tensor with ``input``'s shape, dtype and device."""
-    dt, dev = _like(input, dtype, device)
-    return _like_finish(np.empty(input._data.shape, dt.np), dev, requires_grad)
+    return _like(np.empty, input, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -390,39 +384,31 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     >>> ember.full_like(ember.zeros(2), 3)
     tensor([3., 3.])
     """
-    dt, dev = _like(input, dtype, device)
-    return _like_finish(np.full(input._data.shape, _num(fill_value), dt.np), dev, requires_grad)
+    return _like(np.full, input, dtype, device, requires_grad, _num(fill_value))
 
 
-def _out(out, arr):
-    out._data = arr.astype(out._data.dtype, copy=False) if out._data.shape != arr.shape else out._data
-    if out._data is not arr:
-        out._data[...] = arr
-    return out
+# ---- Tensor.new_*: dtype and device default to ``self``'s --------------------------------
+def _new(self, make, dtype, device, requires_grad):
+    arr = make(self.dtype if dtype is None else D.to_dtype(dtype))
+    return _finish(arr, device=device or (self.device if self.is_cuda else None),
+                   requires_grad=requires_grad)
 
 
 def _new_factory(fill):
     def new(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
-        dt = self.dtype if dtype is None else D.to_dtype(dtype)
-        arr = fill(size_args(size), dt.np)
-        return _finish(arr, device=device or (self.device if self.is_cuda else None),
-                       requires_grad=requires_grad)
+        return _new(self, lambda dt: fill(size_args(size), dt.np), dtype, device, requires_grad)
     return new
 
 
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
-    dt = self.dtype if dtype is None else D.to_dtype(dtype)
-    return _finish(np.full(size_args((size,)), fill_value, dt.np),
-                   device=device or (self.device if self.is_cuda else None),
-                   requires_grad=requires_grad)
+    return _new(self, lambda dt: np.full(size_args((size,)), fill_value, dt.np), dtype, device,
+                requires_grad)
 
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **kw):
-    dt = self.dtype if dtype is None else D.to_dtype(dtype)
     if isinstance(data, Tensor):
         data = data.detach().__array__()
-    return _finish(_array_from_data(data, dt), device=device or (self.device if self.is_cuda else None),
-                   requires_grad=requires_grad)
+    return _new(self, lambda dt: _array_from_data(data, dt), dtype, device, requires_grad)
 
 
 METHODS = {'new_zeros': _new_factory(np.zeros), 'new_ones': _new_factory(np.ones),

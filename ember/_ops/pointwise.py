@@ -9,8 +9,9 @@ tensor([1.0000, 2.7183])
 import math
 
 from ._base import wrap, record, default_float, xp_of, np
-from .arith import (apply_inplace, write_out, quiet, not_implemented_for, zeros_for,
-                    quiet_backward)
+from ._elementwise import (inplace_method, write_out, quiet, quiet_backward,
+                           not_a_tensor, not_implemented_for, zeros_for, zero_backward)
+from .binary import where
 from . import _special
 
 __all__ = []
@@ -19,14 +20,8 @@ METHODS = {}
 _PI = math.pi
 
 
-def _not_tensor(op, input):
-    return TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
-                     f'{type(input).__name__}')
-
-
-def _define(name, grad_name, forward, backward, saves='x', keep_int=False, inplace=True,
-            refuse='', refuse_error=None, kernel=None, warns=True, half_in_float=False,
-            doc=None):
+def _define(name, grad_name, forward, backward, saves='x', keep_int=False, refuse='',
+            refuse_error=None, kernel=None, warns=True, half_in_float=False):
     """Create ``ember.<name>``, ``Tensor.<name>`` and ``Tensor.<name>_`` from one row.
 
     ``backward=None`` means a zero gradient (floor, sign, ...). Inputs whose dtype kind is in
@@ -46,7 +41,7 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, inpla
         try:
             x = input._data
         except AttributeError:
-            raise _not_tensor(name, input) from None
+            raise not_a_tensor(input, name) from None
         if x.dtype.kind != 'f':
             x = prepare(x)
         if half_in_float and x.dtype == np.float16:    # one rounding, as PyTorch's opmath
@@ -59,9 +54,10 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, inpla
             return record(res, grad_name, _bw, (input,), save_output=True)
         return record(res, grad_name, _bw, (input,), (input,) if saves == 'x' else None)
 
+    # one backward per saved-value layout, so the hot ones (exp, tanh, sigmoid) unpack nothing
+    # they do not use
     if backward is None:
-        def _bw(node, grad):
-            return zeros_for(node, 0, grad)
+        _bw = zero_backward
     elif saves == 'y':
         def _bw(node, grad):
             (y,) = node.saved()
@@ -77,17 +73,10 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, inpla
         _bw = quiet_backward(_bw)
     op.__name__ = name
     op.__qualname__ = name
-    op.__doc__ = doc or (f'Elementwise ``{name}``.\n\n>>> ember.{name}(ember.tensor([0.5]))')
-    globals()[name] = op
+    op.__doc__ = f'Elementwise ``{name}``.\n\n>>> ember.{name}(ember.tensor([0.5]))'
+    globals()[name] = METHODS[name] = op
     __all__.append(name)
-    METHODS[name] = op
-    if inplace:
-        def op_(self):
-            return apply_inplace(self, op, name + '_')
-        op_.__name__ = name + '_'
-        op_.__doc__ = f'In-place ``{name}``.'
-        METHODS[name + '_'] = op_
-        globals()[name + '_'] = op_
+    globals()[name + '_'] = METHODS[name + '_'] = inplace_method(op, name + '_')
     return op
 
 
@@ -113,7 +102,7 @@ def _i0(x):
 
 
 def _where(cond, a, b):
-    from .binary import where
+    """``where`` on a boolean array ``cond``."""
     return where(wrap(cond), a, b)
 
 
@@ -257,7 +246,7 @@ def round(input, *, decimals=None, out=None):
     try:
         x = input._data
     except AttributeError:
-        raise _not_tensor('round', input) from None
+        raise not_a_tensor(input, 'round') from None
     kind = x.dtype.kind
     if kind != 'f':
         if kind == 'b':
@@ -279,16 +268,7 @@ def round(input, *, decimals=None, out=None):
     if out is not None:
         return write_out(out, res, (input,), 'round')
     return record(res, 'RoundBackward1' if decimals is not None else 'RoundBackward0',
-                  _zero_bw, (input,))
-
-
-def _zero_bw(node, grad):
-    return zeros_for(node, 0, grad)
-
-
-def _round_(self, *, decimals=None):
-    """In-place ``round``."""
-    return apply_inplace(self, round, 'round_', decimals=decimals)
+                  zero_backward, (input,))
 
 
 def logit(input, eps=None, *, out=None):
@@ -300,7 +280,7 @@ def logit(input, eps=None, *, out=None):
     try:
         x = input._data
     except AttributeError:
-        raise _not_tensor('logit', input) from None
+        raise not_a_tensor(input, 'logit') from None
     if x.dtype.kind != 'f':
         x = x.astype(default_float())
     z = np.clip(x, x.dtype.type(eps), x.dtype.type(1 - eps)) if eps is not None else x
@@ -330,7 +310,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     try:
         x = input._data
     except AttributeError:
-        raise _not_tensor('nan_to_num', input) from None
+        raise not_a_tensor(input, 'nan_to_num') from None
     res = wrap(np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf) if x.dtype.kind == 'f'
                else x.copy())
     if out is not None:
@@ -343,17 +323,9 @@ def _nan_to_num_backward(node, grad):
     return grad * wrap(np.isfinite(x._data))
 
 
-def _logit_(self, eps=None):
-    """In-place ``logit``."""
-    return apply_inplace(self, logit, 'logit_', eps)
-
-
-def _nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
-    """In-place ``nan_to_num``."""
-    return apply_inplace(self, nan_to_num, 'nan_to_num_', nan, posinf, neginf)
-
-
 __all__ += ['round', 'logit', 'nan_to_num']
-METHODS.update({'round': round, 'round_': _round_, 'logit': logit, 'logit_': _logit_,
-                'nan_to_num': nan_to_num, 'nan_to_num_': _nan_to_num_,
+METHODS.update({'round': round, 'logit': logit, 'nan_to_num': nan_to_num,
                 '__abs__': METHODS['abs']})
+for _name in ('round', 'logit', 'nan_to_num'):
+    METHODS[_name + '_'] = inplace_method(METHODS[_name], _name + '_')
+del _name

@@ -1,4 +1,4 @@
-"""Oracle entries: arithmetic operators (ember/_ops/arith.py)."""
+"""Oracle entries: arithmetic operators (ember/_ops/arith.py, power.py)."""
 import numpy as np
 
 from .harness import Op, Sample, arr, binary_samples, unary_samples

@@ -1,9 +1,15 @@
-"""Oracle entries: binary/ternary elementwise ops (ember/_ops/binary.py)."""
+"""Oracle entries: binary/ternary elementwise ops (ember/_ops/binary.py, clamp.py)."""
 import numpy as np
 
 from .harness import Op, Sample, arr, binary_samples
 
 FLOATS = ('float32', 'float64')
+EXTREMA = ('maximum', 'minimum', 'fmax', 'fmin')
+
+
+def _call(name):
+    """``lib.<name>(*args, **kwargs)``, for an entry named otherwise than the op it runs."""
+    return lambda lib, *a, **k: getattr(lib, name)(*a, **k)
 
 
 def _tensors(**kw):
@@ -190,54 +196,40 @@ OPS = [
     Op('fmax', _tensors(), dtypes=FLOATS + ('int64',)),
     Op('fmin', _tensors(), dtypes=FLOATS + ('int64',)),
     # at ties the result has a kink: PyTorch's split gradient is checked, not finite differences
-    Op('maximum_ties', _ties, call=lambda lib, a, b: lib.maximum(a, b), gradcheck=False),
-    Op('minimum_ties', _ties, call=lambda lib, a, b: lib.minimum(a, b), gradcheck=False),
-    Op('fmax_ties', _ties, call=lambda lib, a, b: lib.fmax(a, b), gradcheck=False),
-    Op('fmin_ties', _ties, call=lambda lib, a, b: lib.fmin(a, b), gradcheck=False),
+    *[Op(f'{n}_ties', _ties, call=_call(n), gradcheck=False) for n in EXTREMA],
     # NaN makes finite differences meaningless: values and backward only
-    Op('maximum_nan', _nan_pairs, call=lambda lib, a, b: lib.maximum(a, b), gradcheck=False,
-       gradgrad=False),
-    Op('minimum_nan', _nan_pairs, call=lambda lib, a, b: lib.minimum(a, b), gradcheck=False,
-       gradgrad=False),
-    Op('fmax_nan', _nan_pairs, call=lambda lib, a, b: lib.fmax(a, b), gradcheck=False,
-       gradgrad=False),
-    Op('fmin_nan', _nan_pairs, call=lambda lib, a, b: lib.fmin(a, b), gradcheck=False,
-       gradgrad=False),
-    Op('maximum_mixed', _mixed_dtypes, call=lambda lib, a, b: lib.maximum(a, b)),
+    *[Op(f'{n}_nan', _nan_pairs, call=_call(n), gradcheck=False, gradgrad=False)
+      for n in EXTREMA],
+    Op('maximum_mixed', _mixed_dtypes, call=_call('maximum')),
     Op('maximum_int_bool', _ints, call=lambda lib, a, b: (lib.maximum(a, b), lib.minimum(a, b),
                                                           lib.fmax(a, b), lib.fmin(a, b)),
        dtypes=('int64', 'int8'), differentiable=False),
     Op('atan2', _tensors(), dtypes=FLOATS, covers=('arctan2',)),
-    Op('atan2_int', _ints, call=lambda lib, a, b: lib.atan2(a, b), dtypes=('int64',),
-       differentiable=False),
+    Op('atan2_int', _ints, call=_call('atan2'), dtypes=('int64',), differentiable=False),
     Op('hypot', _tensors(), dtypes=FLOATS + ('float16',)),
     Op('lerp', _lerp_samples, dtypes=FLOATS + ('float16',)),
     Op('addcmul', _addc_samples(False)),
-    Op('addcmul_int', _addcmul_int, call=lambda lib, *a, **k: lib.addcmul(*a, **k),
-       dtypes=('int64',), differentiable=False),
+    Op('addcmul_int', _addcmul_int, call=_call('addcmul'), dtypes=('int64',),
+       differentiable=False),
     Op('addcdiv', _addc_samples(True)),
     Op('where', _where_samples, dtypes=FLOATS + ('int64',)),
-    Op('where_scalars', _where_scalars, call=lambda lib, c, a, b: lib.where(c, a, b),
-       differentiable=False),
+    Op('where_scalars', _where_scalars, call=_call('where'), differentiable=False),
     Op('where_nonzero', lambda rng, dt: [Sample((np.asarray(rng.random((3, 4)) > 0.5),))],
        call=lambda lib, c: lib.where(c), differentiable=False),
     Op('clamp', _clamp_scalar, dtypes=FLOATS + ('float16',), covers=('clip',)),
-    Op('clamp_tensor', _clamp_tensor, call=lambda lib, *a, **k: lib.clamp(*a, **k)),
-    Op('clip_tensor', _clamp_tensor, call=lambda lib, *a, **k: lib.clip(*a, **k)),
+    Op('clamp_tensor', _clamp_tensor, call=_call('clamp')),
+    Op('clip_tensor', _clamp_tensor, call=_call('clip')),
     # at the bounds the gradient is PyTorch's subgradient: no finite differences
-    Op('clamp_at_bounds', _clamp_bounds_hit, call=lambda lib, *a, **k: lib.clamp(*a, **k),
-       gradcheck=False),
-    Op('clamp_int', _clamp_int, call=lambda lib, *a, **k: lib.clamp(*a, **k),
-       dtypes=('int64', 'int32', 'uint8'), differentiable=False),
-    Op('clamp_nan', _clamp_nan, call=lambda lib, *a, **k: lib.clamp(*a, **k), gradcheck=False,
-       gradgrad=False),
+    Op('clamp_at_bounds', _clamp_bounds_hit, call=_call('clamp'), gradcheck=False),
+    Op('clamp_int', _clamp_int, call=_call('clamp'), dtypes=('int64', 'int32', 'uint8'),
+       differentiable=False),
+    Op('clamp_nan', _clamp_nan, call=_call('clamp'), gradcheck=False, gradgrad=False),
     Op('clamp_min', _clamp_one),
     Op('clamp_max', _clamp_one),
     Op('copysign', _copysign_samples, dtypes=FLOATS + ('int64',)),
     Op('xlogy', _xlogy_samples, dtypes=FLOATS + ('int64',)),
     # NaN/0/inf: values and backward only
-    Op('xlogy_special', _xlogy_special, call=lambda lib, a, b: lib.xlogy(a, b), gradcheck=False,
-       gradgrad=False),
+    Op('xlogy_special', _xlogy_special, call=_call('xlogy'), gradcheck=False, gradgrad=False),
     Op('logaddexp', _tensors(), dtypes=FLOATS + ('float16',)),
     Op('logaddexp2', _tensors(), dtypes=FLOATS),
     Op('logaddexp_extremes', _logaddexp_extremes,
