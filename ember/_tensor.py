@@ -13,9 +13,8 @@ import numbers
 import numpy as np
 
 from . import _dtype as D
-from ._device import CPU, array_device, move, to_device, xp_of
+from ._device import CPU, array_device, to_device, xp_of
 from .autograd import engine
-from .autograd.grad_mode import STATE
 
 _new = object.__new__
 _NP_TO_DTYPE = D._BY_NP
@@ -267,7 +266,7 @@ class Tensor:
     def __bool__(self):
         arr = self._data
         if arr.size != 1:
-            raise RuntimeError(f'Boolean value of Tensor with more than one value is ambiguous')
+            raise RuntimeError('Boolean value of Tensor with more than one value is ambiguous')
         return bool(arr.reshape(()))
 
     def __float__(self):

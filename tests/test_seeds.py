@@ -8,8 +8,6 @@ import contextlib
 import io
 import pathlib
 
-import pytest
-
 import ember
 
 SEEDS = pathlib.Path(__file__).parent / 'data' / 'seeds'

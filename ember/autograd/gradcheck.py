@@ -34,8 +34,7 @@ def _numerical_jacobian(fn, inputs, i, eps):
 
 def _analytical_jacobian(fn, inputs, diff_idx):
     from . import grad
-    from .grad_mode import no_grad
-    outs = [o for o in _tuple(fn(*inputs))]
+    outs = list(_tuple(fn(*inputs)))
     sizes = [o._data.size for o in outs]
     total = sum(sizes)
     jac = {i: np.zeros((total, inputs[i]._data.size)) for i in diff_idx}
@@ -101,7 +100,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         grad_outputs = tuple(_make(rng.standard_normal(o._data.shape)).requires_grad_()
                              for o in outs)
     grad_outputs = _tuple(grad_outputs)
-    diff = [x for x in inputs if getattr(x, '_rg', False)]
     n = len(inputs)
 
     def first_grads(*args):
