@@ -393,3 +393,34 @@ def test_post_accumulate_grad_hook():
 def test_contains():
     t = ember.tensor([[1, 2], [3, 4]])
     assert 3 in t and 7 not in t
+
+
+@pytest.mark.parametrize('case', ['base_changed', 'sibling_changed', 'base_joins_graph',
+                                  'setitem_through_view'])
+def test_views_follow_in_place_changes_of_their_base(case):
+    """A view made before its base (or a sibling view) was modified in place takes its
+    gradient from the new values, as PyTorch regenerates its grad_fn."""
+    def run(lib):
+        w = lib.tensor([1., 2., 3.], requires_grad=True)
+        if case == 'base_changed':
+            y = w * 1
+            v = y[:2]
+            y.mul_(2)
+            (v * v).sum().backward()
+        elif case == 'sibling_changed':
+            y = w * 1
+            a, b = y[:2], y[1:]
+            a.mul_(3)
+            (b * b).sum().backward()
+        elif case == 'base_joins_graph':
+            z = lib.zeros(3)
+            v = z[:2]
+            z.copy_(w)
+            (v * v).sum().backward()
+        else:
+            y = w * 1
+            row = y.view(3, 1)[1]
+            row[0] = w[0] * 5
+            (y * y).sum().backward()
+        return w.grad.tolist()
+    assert run(ember) == run(torch)

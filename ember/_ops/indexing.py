@@ -13,9 +13,10 @@ backward scatters the gradient back, adding duplicates.
 from ._base import Tensor, wrap, record, STATE, bump_version, inplace_result, np
 from .shape import view_of
 from .arith import tname
+from ..autograd import engine
 from ._index_common import (_ELL, _I32_64, _not_tensor, _writable, _fill_value, _number,
                             _contig_copy, _take_region, _take_region_backward, _empty_key,
-                            _adv_error, _accumulate, _zero_region, _shape_error)
+                            _adv_error, _accumulate, _zero_region, _shape_error, _embed)
 from ._index_key import _parse, _is_full, _type_name
 
 __all__ = ['index_put']
@@ -274,6 +275,33 @@ def rebase_view(view, fn, out_nr=0):
     base.grad_fn = node_out.grad_fn
     base._rg = True
     base._out_nr = 0
+    view._view_version = view._vc[0]
+
+
+def refresh_view(view):
+    """Re-derive ``view``'s grad_fn from its base after the base or another view of it was
+    modified in place (PyTorch regenerates such a view as ``AsStridedBackward0``), so the
+    gradient follows the values the view holds now.
+
+    Called by the engine when a stale view is used in a recorded op.
+    """
+    base = view._base
+    vc = view._vc
+    if (base._rg and base._data.__class__ is np.ndarray
+            and base._data.itemsize == view._data.itemsize):
+        pos = _view_positions(base._data, view._data)
+        fresh = record(wrap(view._data), 'AsStridedBackward0', _as_strided_backward, (base,),
+                       ctx=(pos,))
+        if fresh.grad_fn is not None:
+            view.grad_fn, view._rg, view._out_nr = fresh.grad_fn, True, 0
+    view._view_version = vc[0]
+
+
+def _as_strided_backward(node, grad):
+    (pos,) = node.ctx
+    shape = node.meta[0][0]
+    numel = int(np.prod(shape, dtype=np.int64))
+    return _embed(grad, (numel,), None, (pos,), True).reshape(shape)
 
 
 def _view_positions(b, v):
@@ -408,3 +436,6 @@ def _finish_inplace(self, other, name, backward, ctx, op):
 
 METHODS = {'__getitem__': getitem, '__setitem__': setitem, 'index_put': index_put,
            'index_put_': index_put_}
+
+
+engine._refresh_view = refresh_view

@@ -35,6 +35,7 @@ def view_of(input, arr, name=None, backward=None, ctx=None):
     if vc is None:
         vc = input._vc = [0]
     t._vc = vc
+    t._view_version = vc[0]
     base = input._base
     t._base = input if base is None else base
     if input._rg and name is not None:

@@ -162,6 +162,7 @@ def _raise_modified(t, now, expected, which=''):
 
 _make = None       # set by ember._tensor (avoids an import cycle)
 _Tensor = None
+_refresh_view = None   # set by ember._ops.indexing
 
 
 def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False):
@@ -179,6 +180,9 @@ def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False)
     metas = []
     needed = False
     for t in inputs:
+        if isinstance(t, Tensor) and t._base is not None and t._vc[0] != t.__dict__.get(
+                '_view_version', t._vc[0]):
+            _refresh_view(t)                 # its base changed in place since it was made
         if isinstance(t, Tensor) and t._rg:
             needed = True
             fn = t.grad_fn
