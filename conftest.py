@@ -13,3 +13,15 @@ try:
     torch.set_num_threads(1)
 except ImportError:
     pass
+
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(doctest_namespace):
+    """Docstring examples use ``ember`` and ``np`` without importing them."""
+    import numpy
+    import ember
+    doctest_namespace['ember'] = ember
+    doctest_namespace['np'] = numpy

@@ -203,10 +203,17 @@ def apply_inplace(t, fn, name, *args, **kwargs):
     return inplace_result(t, res, name)
 
 
+def inplace_doc(fn_name, name):
+    """The docstring of the in-place method ``Tensor.<name>`` of op ``fn_name``."""
+    return (f'In-place ``{fn_name}``: writes the result into ``self`` (same memory, version '
+            f'bumped) and returns it.\n\n    >>> t.{name}(*args)   # like t = ember.{fn_name}(t, '
+            f'*args), but in place\n    ')
+
+
 def inplace_method(fn, name):
     """``Tensor.<name>`` (e.g. ``clamp_``): ``fn`` computed out of place, written into ``self``."""
     def op_(self, *args, **kwargs):
         return apply_inplace(self, fn, name, *args, **kwargs)
     op_.__name__ = name
-    op_.__doc__ = f'In-place ``{fn.__name__}``: writes the result into ``self`` and returns it.'
+    op_.__doc__ = inplace_doc(fn.__name__, name)
     return op_

@@ -8,6 +8,7 @@ import math
 
 from ._base import Tensor, wrap, record, STATE, xp_of, bump_version, np
 from .arith import apply_inplace, tname
+from ._elementwise import inplace_doc
 from .shape import view_of
 
 _FULL = slice(None)
@@ -176,7 +177,7 @@ def _inplace_variant(fn, name, fast=None):
             _writable(self._data, name)
         return apply_inplace(self, fn, name, *args, **kwargs)
     op_.__name__ = name
-    op_.__doc__ = f'In-place ``{fn.__name__}``: writes the result into ``self`` and returns it.'
+    op_.__doc__ = inplace_doc(fn.__name__, name)
     return op_
 
 

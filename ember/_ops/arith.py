@@ -9,7 +9,7 @@ shares (``out=``, in-place, PyTorch's messages) in ``_elementwise.py``.
 <AddBackward0 object at ...>
 """
 from ._base import Tensor, wrap, record, STATE, operands, bump_version, default_float, np
-from ._elementwise import (apply_inplace, inplace_method, write_out, quiet, quiet_backward,
+from ._elementwise import (apply_inplace, inplace_method, inplace_doc, write_out, quiet, quiet_backward,
                            broadcast_call, broadcast_error, need_tensor, not_implemented_for,
                            record_not_implemented, result_kind, tname, pass_backward,
                            zero_backward)
@@ -359,7 +359,7 @@ def _inplace_binary(ufunc, fn, name):
         bump_version(self)
         return self
     op_.__name__ = name
-    op_.__doc__ = f'In-place ``{fn.__name__}``: writes the result into ``self`` and returns it.'
+    op_.__doc__ = inplace_doc(fn.__name__, name)
     return op_
 
 
@@ -369,7 +369,11 @@ mul_ = _inplace_binary(np.multiply, mul, 'mul_')
 
 
 def div_(self, other, *, rounding_mode=None):
-    """In-place ``div``."""
+    """In-place ``div``.
+
+    >>> ember.tensor([3., 4.]).div_(2)
+    tensor([1.5000, 2.0000])
+    """
     if self._data.dtype.kind != 'f' and rounding_mode is None:
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f'{tname(self._data.dtype)} (in div_: integer tensors cannot hold '

@@ -7,8 +7,8 @@ tensor([False,  True,  True])
 import numbers
 
 from ._base import Tensor, wrap, np, operands, bump_version, check_inplace, default_float
-from ._elementwise import (write_out, broadcast_call, broadcast_error, not_implemented_for,
-                           need_tensor, tname)
+from ._elementwise import (inplace_doc, write_out, broadcast_call, broadcast_error,
+                           not_implemented_for, need_tensor, tname)
 
 __all__ = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less', 'less_equal',
            'not_equal', 'logical_and', 'logical_or', 'logical_xor', 'logical_not',
@@ -44,7 +44,7 @@ def _export(name, op, op_, aliases=()):
     """``op`` as ``ember.<name>`` and ``Tensor.<name>``, ``op_`` as ``Tensor.<name>_`` (the
     same for each alias)."""
     op_.__name__ = name + '_'
-    op_.__doc__ = f'In-place ``{name}``: ``self`` holds the result in its own dtype.'
+    op_.__doc__ = inplace_doc(name, name + '_')
     for n in (name,) + aliases:
         globals()[n] = METHODS[n] = op
         METHODS[n + '_'] = op_
@@ -128,7 +128,11 @@ def logical_not(input, *, out=None):
 
 
 def _logical_not_(self):
-    """In-place ``logical_not`` (``self`` keeps its dtype)."""
+    """In-place ``logical_not`` (``self`` keeps its dtype).
+
+    >>> ember.tensor([0., 2.]).logical_not_()
+    tensor([1., 0.])
+    """
     return _inplace_write(self, np.logical_not(self._data), 'logical_not_')
 
 
@@ -198,7 +202,11 @@ def _invert(self):
 
 
 def _bitwise_not_(self):
-    """In-place ``bitwise_not``."""
+    """In-place ``bitwise_not``.
+
+    >>> t = ember.tensor([0, 1]); t.bitwise_not_()
+    tensor([-1, -2])
+    """
     return _inplace_write(self, bitwise_not(self)._data, 'bitwise_not_')
 
 

@@ -47,7 +47,11 @@ def clone(input, *, memory_format=None):
 
 
 def contiguous(input, memory_format=None):
-    """``input`` itself if C-contiguous, else a contiguous copy (CloneBackward0)."""
+    """``input`` itself if C-contiguous, else a contiguous copy (CloneBackward0).
+
+    >>> ember.zeros(2, 3).t().contiguous().is_contiguous()
+    True
+    """
     if input._data.flags.c_contiguous:
         return input
     return clone(input)

@@ -125,7 +125,11 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
-    """``torch.asarray``: shares memory when possible unless ``copy=True``."""
+    """``torch.asarray``: shares memory when possible unless ``copy=True``.
+
+    >>> ember.asarray([1, 2]).dtype
+    torch.int64
+    """
     if copy:
         t = tensor(obj.detach() if isinstance(obj, Tensor) else obj, dtype=dtype, device=device)
     else:
@@ -140,6 +144,9 @@ def from_numpy(ndarray):
 
     >>> a = np.zeros(2, dtype=np.float32); t = ember.from_numpy(a); a[0] = 5; t
     tensor([5., 0.])
+
+    >>> ember.frombuffer(bytearray(8), dtype=ember.int32)
+    tensor([0, 0], dtype=torch.int32)
     """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f'expected np.ndarray (got {type(ndarray).__name__})')
@@ -208,6 +215,9 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
     >>> ember.empty(2, 3).shape
     torch.Size([2, 3])
+
+    >>> ember.empty_strided((2, 3), (3, 1)).shape
+    torch.Size([2, 3])
     """
     return _result(np.empty(size_args(size), _float_dtype(dtype).np), out, device, requires_grad)
 
@@ -229,6 +239,9 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
 
     >>> ember.full((2,), 7)
     tensor([7, 7])
+
+    >>> ember.scalar_tensor(3)
+    tensor(3.)
     """
     dt = D.to_dtype(dtype) if dtype is not None else _scalar_fill_dtype(fill_value)
     if isinstance(fill_value, Tensor):
@@ -266,6 +279,9 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
 
     >>> ember.arange(5)
     tensor([0, 1, 2, 3, 4])
+
+    >>> ember.range(1, 3)
+    tensor([1., 2., 3.])
     """
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
@@ -361,13 +377,20 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 
     >>> ember.zeros_like(ember.ones(2, dtype=ember.int32))
     tensor([0, 0], dtype=torch.int32)
+
+    >>> ember.ones_like(ember.zeros(2, dtype=ember.int64))
+    tensor([1, 1])
     """
     return _like(np.zeros, input, dtype, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    """Ones with ``input``'s shape, dtype and device."""
+    """Ones with ``input``'s shape, dtype and device.
+
+    >>> ember.empty_like(ember.zeros(2, 3)).shape
+    torch.Size([2, 3])
+    """
     return _like(np.ones, input, dtype, device, requires_grad)
 
 
@@ -394,22 +417,36 @@ def _new(self, make, dtype, device, requires_grad):
                    requires_grad=requires_grad)
 
 
-def _new_factory(fill):
+def _new_factory(fill, what):
     def new(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
         return _new(self, lambda dt: fill(size_args(size), dt.np), dtype, device, requires_grad)
+    new.__doc__ = (f'A new tensor of {what} with ``self``\'s dtype and device.\n\n'
+                   f'    >>> ember.ones(2, dtype=ember.int32).new_{fill.__name__}(3).dtype\n'
+                   '    torch.int32\n    ')
     return new
 
 
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
+    """A new tensor filled with ``fill_value``, with ``self``'s dtype and device.
+
+    >>> ember.zeros(1, dtype=ember.int64).new_full((2,), 7)
+    tensor([7, 7])
+    """
     return _new(self, lambda dt: np.full(size_args((size,)), fill_value, dt.np), dtype, device,
                 requires_grad)
 
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **kw):
+    """A new tensor holding ``data``, with ``self``'s dtype and device.
+
+    >>> ember.zeros(1, dtype=ember.float64).new_tensor([1, 2]).dtype
+    torch.float64
+    """
     if isinstance(data, Tensor):
         data = data.detach().__array__()
     return _new(self, lambda dt: _array_from_data(data, dt), dtype, device, requires_grad)
 
 
-METHODS = {'new_zeros': _new_factory(np.zeros), 'new_ones': _new_factory(np.ones),
-           'new_empty': _new_factory(np.empty), 'new_full': _new_full, 'new_tensor': _new_tensor}
+METHODS = {'new_zeros': _new_factory(np.zeros, 'zeros'),
+           'new_ones': _new_factory(np.ones, 'ones'),
+           'new_empty': _new_factory(np.empty, 'uninitialised values'), 'new_full': _new_full, 'new_tensor': _new_tensor}

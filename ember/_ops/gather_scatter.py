@@ -428,7 +428,11 @@ def _direct(fn, name):
 
 
 def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
-    """In-place :func:`scatter`: ``self.scatter_(dim, index, src_or_value)``."""
+    """In-place :func:`scatter`: ``self.scatter_(dim, index, src_or_value)``.
+
+    >>> ember.zeros(3).scatter_(0, ember.tensor([2]), ember.tensor([9.]))
+    tensor([0., 0., 9.])
+    """
     if not (STATE.enabled and (self._rg or (isinstance(src, Tensor) and src._rg))):
         _writable(self._data, 'scatter_')
         res = _scatter_common(self, dim, index, src, value, reduce, 'scatter_')[0]

@@ -404,7 +404,11 @@ def index_put(input, indices, values, accumulate=False):
 
 
 def index_put_(self, indices, values, accumulate=False):
-    """In-place :func:`index_put`."""
+    """In-place :func:`index_put`.
+
+    >>> ember.zeros(3).index_put_((ember.tensor([1]),), ember.tensor(5.))
+    tensor([0., 5., 0.])
+    """
     akey, dup = _put_key(self, indices, 'index_put_')
     _put_values(self, values, 'index_put_')
     _check_leaf(self, 'index_put_')

@@ -71,7 +71,11 @@ def _masked_fill_backward(node, grad):
 
 
 def masked_fill_(self, mask, value):
-    """In-place :func:`masked_fill`; the mask must broadcast to ``self``'s shape."""
+    """In-place :func:`masked_fill`; the mask must broadcast to ``self``'s shape.
+
+    >>> ember.zeros(2).masked_fill_(ember.tensor([True, False]), 7)
+    tensor([7., 0.])
+    """
     if STATE.enabled and (self._rg or (isinstance(value, Tensor) and value._rg)):
         return apply_inplace(self, masked_fill, 'masked_fill_', mask, value)
     m = _mask_of(mask, 'masked_fill_')

@@ -128,7 +128,11 @@ def float_power(input, exponent, *, out=None):
 
 
 def float_power_(self, exponent):
-    """In-place ``float_power`` (``self`` must be float64)."""
+    """In-place ``float_power`` (``self`` must be float64).
+
+    >>> ember.tensor([2.], dtype=ember.float64).float_power_(2)
+    tensor([4.], dtype=torch.float64)
+    """
     if self._data.dtype != np.float64:
         raise RuntimeError(f'the base given to float_power_ has dtype {tname(self._data.dtype)} '
                            "but the operation's result requires dtype Double")
