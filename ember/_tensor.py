@@ -266,14 +266,22 @@ class Tensor:
     def __bool__(self):
         arr = self._data
         if arr.size != 1:
-            raise RuntimeError('Boolean value of Tensor with more than one value is ambiguous')
+            raise RuntimeError('Boolean value of Tensor with '
+                               f"{'no values' if arr.size == 0 else 'more than one value'} "
+                               'is ambiguous')
         return bool(arr.reshape(()))
 
+    def _scalar(self):
+        """The Python number in a one-element tensor, for ``float()``, ``int()``, ``complex()``."""
+        if self._data.size != 1:
+            raise ValueError('only one element tensors can be converted to Python scalars')
+        return self.item()
+
     def __float__(self):
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar())
 
     def __index__(self):
         if self._data.dtype.kind not in 'iub' or self._data.size != 1:
@@ -281,7 +289,7 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self):
-        return complex(self.item())
+        return complex(self._scalar())
 
     def __format__(self, spec):
         if self._data.ndim == 0:

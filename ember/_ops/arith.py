@@ -152,7 +152,10 @@ def mul(input, other, *, out=None):
         raise broadcast_error('mul', xa, xb) from None
     if out is not None:
         return write_out(out, res, (input, other), 'mul')
-    return record(res, 'MulBackward0', _mul_backward, (input, other), (input, other))
+    # as PyTorch, save an operand only for the other one's gradient: ``d * 5`` does not save
+    # ``d``, so changing ``d`` in place afterwards is allowed
+    return record(res, 'MulBackward0', _mul_backward, (input, other), (input, other),
+                  save_if=(1, 0))
 
 
 def _mul_backward(node, grad):
@@ -181,7 +184,9 @@ def div(input, other, *, rounding_mode=None, out=None):
             raise broadcast_error('div', xa, xb) from None
         if out is not None:
             return write_out(out, res, (input, other), 'div')
-        return record(res, 'DivBackward0', _div_backward, (input, other), (input, other))
+        # as mul: ``input`` is saved only for the divisor's gradient
+        return record(res, 'DivBackward0', _div_backward, (input, other), (input, other),
+                      save_if=(1, None))
     if rounding_mode == 'trunc':
         res = wrap(_rounded_div(xa, xb, 'div_trunc', _trunc_div))
     elif rounding_mode == 'floor':

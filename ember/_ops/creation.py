@@ -47,8 +47,8 @@ def _array_from_data(data, dtype=None):
         if arr.dtype == object:
             _raise_bad_data(data)
         kind = arr.dtype.kind
-        if kind == 'f' and not _holds_numpy(data):
-            arr = arr.astype(D._default[0].np)
+        if kind == 'f' and dtype is None and not _holds_numpy(data):
+            arr = arr.astype(D._default[0].np)   # with a dtype, Python floats cast once, directly
         elif kind in 'iu' and arr.dtype != np.int64 and not _holds_numpy(data):
             arr = arr.astype(np.int64)
         elif kind in 'US':

@@ -238,7 +238,7 @@ def setitem(self, key, value):
         bump_version(self)
         return
     if vkey is not None:
-        gname = 'CopySlices'
+        gname = 'torch::autograd::CopySlices'   # PyTorch's name(); printed as CopySlices
     elif akey is not None:
         gname = 'IndexPutBackward0'
     elif vt is not None and vt._data.ndim:
@@ -270,8 +270,8 @@ def rebase_view(view, fn, out_nr=0):
     pos = _view_positions(base._data, view._data)
     new_view = wrap(view._data)
     new_view.grad_fn, new_view._rg, new_view._out_nr = fn, True, out_nr
-    node_out = record(wrap(base._data), 'CopySlices', _rebase_backward, (base, new_view),
-                      ctx=(pos,))
+    node_out = record(wrap(base._data), 'torch::autograd::CopySlices', _rebase_backward,
+                      (base, new_view), ctx=(pos,))
     base.grad_fn = node_out.grad_fn
     base._rg = True
     base._out_nr = 0

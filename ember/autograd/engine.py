@@ -165,12 +165,15 @@ _Tensor = None
 _refresh_view = None   # set by ember._ops.indexing
 
 
-def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False):
+def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False,
+           save_if=None):
     """Attach a Node to ``out`` if grad mode is on and a tensor input requires grad.
 
     ``inputs`` are the op's operands (Tensors or plain values; only tensors get edges).
     ``saved`` are the values the backward reads through ``node.saved()``; tensors among them
-    are version-checked. ``save_output=True`` appends the output itself to the saved values
+    are version-checked. ``save_if[i]``, when given, is the input whose gradient needs
+    ``saved[i]`` (None: always saved); as in PyTorch, it is saved only if that input requires
+    grad, otherwise None. ``save_output=True`` appends the output itself to the saved values
     without a reference cycle. Returns ``out``.
     """
     if not STATE.enabled:
@@ -198,6 +201,9 @@ def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False)
     node.meta = metas
     node.ctx = ctx
     if saved is not None:
+        if save_if is not None:
+            saved = tuple(v if j is None or edges[j] is not None else None
+                          for v, j in zip(saved, save_if))
         node._saved = saved
         versions = None
         for i, s in enumerate(saved):
