@@ -26,6 +26,7 @@ from .random import (manual_seed, seed, initial_seed, get_rng_state, set_rng_sta
                      default_generator)
 from . import cuda
 from . import linalg
+from . import backends
 from ._ops.reduction import return_types
 
 strided = 'torch.strided'

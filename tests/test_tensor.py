@@ -280,3 +280,10 @@ def test_broadcast_shape_mismatch_names_both_shapes():
         ember.ones(2, 3) + ember.ones(4)
     assert isinstance(err.value, RuntimeError)
     assert '(3)' in str(err.value) and '(4)' in str(err.value)
+
+
+def test_backends_flags_used_by_tutorials():
+    ember.backends.cudnn.deterministic = True
+    ember.backends.cudnn.benchmark = False
+    assert ember.backends.mps.is_available() is torch.backends.mps.is_available() is False
+    assert ember.backends.cudnn.deterministic
