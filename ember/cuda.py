@@ -41,9 +41,12 @@ def synchronize(device=None):
 
 
 def manual_seed(seed):
-    """Seeds ember's generator (ember draws GPU random numbers on the host)."""
+    """Seeds ember's generator (ember draws GPU random numbers on the host).
+
+    >>> ember.cuda.manual_seed(0)
+    """
     from .random import manual_seed as ms
-    return ms(seed)
+    ms(seed)
 
 
 manual_seed_all = manual_seed
