@@ -41,12 +41,12 @@ def synchronize(device=None):
 
 
 def manual_seed(seed):
-    """Seeds ember's generator (ember draws GPU random numbers on the host).
+    """Accepted for compatibility; changes nothing. ember draws GPU random numbers on the
+    host from the CPU generator, which PyTorch's ``cuda.manual_seed`` leaves alone, so
+    seeding it here would change the CPU stream that ``ember.manual_seed`` set.
 
     >>> ember.cuda.manual_seed(0)
     """
-    from .random import manual_seed as ms
-    ms(seed)
 
 
 manual_seed_all = manual_seed

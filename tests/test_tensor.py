@@ -287,3 +287,11 @@ def test_backends_flags_used_by_tutorials():
     ember.backends.cudnn.benchmark = False
     assert ember.backends.mps.is_available() is torch.backends.mps.is_available() is False
     assert ember.backends.cudnn.deterministic
+
+
+def test_cuda_manual_seed_leaves_cpu_stream_alone():
+    ember.manual_seed(1)
+    torch.manual_seed(1)
+    ember.cuda.manual_seed_all(5)
+    torch.cuda.manual_seed_all(5)
+    assert ember.rand(3).tolist() == torch.rand(3).tolist()
