@@ -80,14 +80,6 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, refus
     return op
 
 
-def _sigmoid(x):
-    t = np.exp(np.negative(x))
-    if t.__class__ is np.ndarray:
-        t += 1
-        return np.reciprocal(t, out=t)
-    return 1 / (1 + t)
-
-
 # PyTorch's float32 transcendental kernels (Intel MKL's vector maths here) are nearly
 # correctly rounded; NumPy's float32 kernels are not: e.g. exp differs from PyTorch in the last
 # bit for ~39% of inputs, tanh ~34%, log ~16%, and log10(100) gives 2.0000002. Computing in
@@ -106,6 +98,20 @@ def _via_f64(fn):
         return fn(x)
     run.__name__ = fn.__name__
     return run
+
+
+def _sigmoid(x):
+    if x.dtype == np.float32 and x.size <= _WIDEN_LIMIT:
+        # PyTorch: 1 / (1 + expf(-x)) in float32 with a nearly correctly rounded expf; this
+        # agrees with its bits for >99.9% of inputs of small tensors (~96% of large ones,
+        # which PyTorch computes with SLEEF's exp), NumPy's float32 exp for ~84%
+        e = np.exp(np.negative(x, dtype=np.float64)).astype(np.float32)
+        return np.reciprocal(e + np.float32(1))
+    t = np.exp(np.negative(x))
+    if t.__class__ is np.ndarray:
+        t += 1
+        return np.reciprocal(t, out=t)
+    return 1 / (1 + t)
 
 
 def _sign(x):
