@@ -359,3 +359,19 @@ def test_nuclear_norm_first_order():
     xe.norm(p='nuc').backward()
     torch.norm(xt, 'nuc').backward()
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy(), atol=1e-10)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('n', [4, 5, 7, 8, 9, 31, 100, 511, 512, 513, 640, 4097, 32767])
+def test_full_sum_and_mean_are_bit_identical_to_torch(n, dtype):
+    """Losses are means: they print the same digits only if the summation order is
+    PyTorch's (NumPy's pairwise order differs in the last bit for most inputs)."""
+    rng = np.random.default_rng(n)
+    for _ in range(5):
+        x = rng.standard_normal(n).astype(dtype)
+        for shape in ((n,), (1, n)):
+            e, t = ember.tensor(x.reshape(shape)), torch.tensor(x.reshape(shape))
+            assert e.sum().item() == t.sum().item()
+            assert e.mean().item() == t.mean().item()
+    m = rng.standard_normal((8, 64)).astype(dtype)
+    assert ember.tensor(m).t().sum().item() == torch.tensor(m).t().sum().item()

@@ -17,6 +17,7 @@ from ._reduce_helpers import (_type_word, _axes, _dim1, _product, _write, _unsq,
 from .cumulative import _exclusive_prod
 # Imported from here by ember/__init__.py.
 from ._reduce_helpers import return_types  # noqa: F401
+from ._cascade import cascade_sum, THREAD_SPLIT
 
 __all__ = ['sum', 'mean', 'nansum', 'nanmean', 'prod', 'all', 'any', 'count_nonzero']
 
@@ -38,7 +39,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
             np.int64 if k in 'biu' else np.float32)
     else:
         acc = D.to_dtype(dtype).np
-    if x.__class__ is _ndarray:         # ufunc.reduce directly: skips ndarray.sum's wrapper
+    if axes is None and acc is None and not keepdim and _in_torch_order(x):
+        r = cascade_sum(x.reshape(-1, order='A'))
+    elif x.__class__ is _ndarray:       # ufunc.reduce directly: skips ndarray.sum's wrapper
         r = _add_reduce(x, axes, acc, None, keepdim)
     else:
         r = x.sum(axis=axes, dtype=acc, keepdims=keepdim)
@@ -51,6 +54,14 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         return res
     return record(res, 'SumBackward0' if dim is None else 'SumBackward1', _sum_backward,
                   (input,), ctx=(axes, keepdim))
+
+
+def _in_torch_order(x):
+    """Whether a full float sum of ``x`` should follow PyTorch's summation order (see
+    _cascade): a whole-memory host array of 4 to 32767 elements (below 4 NumPy already adds
+    left to right, like PyTorch)."""
+    return (x.__class__ is _ndarray and 4 <= x.size < THREAD_SPLIT
+            and (x.flags.c_contiguous or x.flags.f_contiguous))
 
 
 def _sum_backward(node, grad):
@@ -78,8 +89,11 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     axes = None if dim is None else _axes(x, dim, 'mean')
     # sum / n (cheaper than ndarray.mean); float16 accumulates in float32 as PyTorch
     acc = np.float32 if x.dtype.itemsize == 2 else None
-    r = (_add_reduce(x, axes, acc, None, keepdim) if x.__class__ is _ndarray else
-         x.sum(axis=axes, keepdims=keepdim, dtype=acc))
+    if axes is None and acc is None and not keepdim and _in_torch_order(x):
+        r = cascade_sum(x.reshape(-1, order='A'))
+    else:
+        r = (_add_reduce(x, axes, acc, None, keepdim) if x.__class__ is _ndarray else
+             x.sum(axis=axes, keepdims=keepdim, dtype=acc))
     n = x.size // r.size if r.size else 0
     if n:
         r = r / n
