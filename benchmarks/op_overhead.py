@@ -21,7 +21,7 @@ def workload(lib):
     return step
 
 
-def main(number=10000, repeat=7):
+def main(number=5000, repeat=21):
     """Time both libraries in alternation (so machine noise hits both alike); best of runs."""
     import ember
     libs = {'ember': ember}

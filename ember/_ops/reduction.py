@@ -39,7 +39,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
             np.int64 if k in 'biu' else np.float32)
     else:
         acc = D.to_dtype(dtype).np
-    if axes is None and acc is None and not keepdim and _in_torch_order(x):
+    if axes is None and acc is None and not keepdim and x.size > 3 and _in_torch_order(x):
         r = cascade_sum(x.reshape(-1, order='A'))
     elif x.__class__ is _ndarray:       # ufunc.reduce directly: skips ndarray.sum's wrapper
         r = _add_reduce(x, axes, acc, None, keepdim)
@@ -89,7 +89,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     axes = None if dim is None else _axes(x, dim, 'mean')
     # sum / n (cheaper than ndarray.mean); float16 accumulates in float32 as PyTorch
     acc = np.float32 if x.dtype.itemsize == 2 else None
-    if axes is None and acc is None and not keepdim and _in_torch_order(x):
+    if axes is None and acc is None and not keepdim and x.size > 3 and _in_torch_order(x):
         r = cascade_sum(x.reshape(-1, order='A'))
     else:
         r = (_add_reduce(x, axes, acc, None, keepdim) if x.__class__ is _ndarray else

@@ -27,16 +27,20 @@ class Node:
     e.g. ``'MulBackward0'``.
     """
     __slots__ = ('_name', '_backward', 'next', 'meta', '_saved', '_versions', 'ctx', '_n_out',
-                 '_pre_hooks', '_hooks', '_retain', '_out_saved', 'trace', 'metadata', '__weakref__')
+                 '__dict__', '__weakref__')
+    # Rarely used parts live in the instance dict only once set (keeps a new Node cheap).
+    _pre_hooks = _hooks = _retain = _out_saved = trace = None
 
     def __init__(self, name, backward, n_out=1):
         self._name = name
         self._backward = backward
         self._n_out = n_out
-        self._saved = self._versions = self._out_saved = None
-        self.ctx = None
-        self._pre_hooks = self._hooks = self._retain = self.trace = None
-        self.metadata = {}
+        self._saved = self._versions = self.ctx = None
+
+    @property
+    def metadata(self):
+        """A dict for user annotations, as ``grad_fn.metadata`` in PyTorch."""
+        return self.__dict__.setdefault('_metadata', {})
 
     def name(self):
         return self._name
@@ -107,7 +111,9 @@ class Node:
         return _Handle(self._pre_hooks, entry)
 
     def _release(self):
-        self._saved = self._out_saved = self._versions = None
+        self._saved = self._versions = None
+        if self._out_saved is not None:
+            self._out_saved = None
 
 
 class AccumulateGrad:
@@ -183,17 +189,20 @@ def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False,
     metas = []
     needed = False
     for t in inputs:
-        if isinstance(t, Tensor) and t._base is not None and t._vc[0] != t.__dict__.get(
-                '_view_version', t._vc[0]):
-            _refresh_view(t)                 # its base changed in place since it was made
-        if isinstance(t, Tensor) and t._rg:
-            needed = True
-            fn = t.grad_fn
-            edges.append((fn, t._out_nr) if fn is not None else (t, 0))
-            metas.append((t._data.shape, t._data.dtype))
-        else:
-            edges.append(None)
-            metas.append(None)
+        if isinstance(t, Tensor):
+            if t._base is not None:
+                version = t._vc[0]
+                if version != t.__dict__.get('_view_version', version):
+                    _refresh_view(t)         # its base changed in place since it was made
+            if t._rg:
+                needed = True
+                fn = t.grad_fn
+                edges.append((fn, t._out_nr) if fn is not None else (t, 0))
+                data = t._data
+                metas.append((data.shape, data.dtype))
+                continue
+        edges.append(None)
+        metas.append(None)
     if not needed:
         return out
     node = Node(name, backward)
@@ -202,8 +211,8 @@ def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False,
     node.ctx = ctx
     if saved is not None:
         if save_if is not None:
-            saved = tuple(v if j is None or edges[j] is not None else None
-                          for v, j in zip(saved, save_if))
+            saved = [v if j is None or edges[j] is not None else None
+                     for v, j in zip(saved, save_if)]
         node._saved = saved
         versions = None
         for i, s in enumerate(saved):
@@ -240,12 +249,36 @@ def record_multi(outs, name, backward, inputs, saved=None, ctx=None):
     return outs
 
 
+def _count_single_root(root):
+    """Dependency counts for one root: the graph is a DAG, so the root is never reached
+    again and a vertex's first count marks it as discovered."""
+    deps = {}
+    get = deps.get
+    stack = [root]
+    while stack:
+        v = stack.pop()
+        if v.__class__ is Node:
+            for e in v.next:
+                if e is not None:
+                    t = e[0]
+                    k = id(t)
+                    c = get(k)
+                    if c is None:
+                        deps[k] = 1
+                        stack.append(t)
+                    else:
+                        deps[k] = c + 1
+    return deps
+
+
 def _collect(roots, targets):
     """Dependency counts (incoming edges) of every vertex reachable from ``roots``.
 
     Vertices are Nodes and leaf tensors. When ``targets`` is given, only vertices from which
     a target can be reached count (the others are ``useless`` and skipped).
     """
+    if targets is None and len(roots) == 1:
+        return _count_single_root(roots[0]), None
     deps = {}
     seen = {id(r) for r in roots}
     stack = list(roots)
@@ -385,7 +418,7 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 for h in list(v._hooks):
                     h(results, tuple(grads))
             if not retain_graph:
-                v._saved = v._out_saved = v._versions = None
+                v._release()
             metas = v.meta
             n_res = len(results)
             i = -1
