@@ -424,3 +424,11 @@ def test_views_follow_in_place_changes_of_their_base(case):
             (y * y).sum().backward()
         return w.grad.tolist()
     assert run(ember) == run(torch)
+
+
+def test_detect_anomaly_check_nan_false_lets_nan_through():
+    x = ember.tensor([0.0], requires_grad=True)
+    with pytest.warns(UserWarning):
+        with ember.autograd.detect_anomaly(check_nan=False):
+            (x.sqrt() * 0).sum().backward()
+    assert x.grad.isnan().all()

@@ -343,7 +343,7 @@ def _accumulate(leaf, g, create_graph):
         else:
             new = _make(g._data.copy())
             leaf.grad = new
-    elif create_graph or STATE.enabled:
+    elif create_graph:
         leaf.grad = old + g
     else:
         arr = old._data
@@ -383,7 +383,7 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     for v in vertices:
         if id(v) not in deps and all(v is not w for w in ready):
             ready.append(v)
-    anomaly = STATE.anomaly
+    anomaly = STATE.anomaly and STATE.anomaly_check_nan
     prev = STATE.enabled
     STATE.enabled = create_graph
     pop, push = ready.pop, ready.append
