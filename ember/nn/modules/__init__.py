@@ -1,0 +1,15 @@
+"""All layers, one module per family as in ``torch.nn.modules``."""
+from .module import Module
+from . import (container, linear, flatten, activation, conv, padding, fold, pooling, upsampling,
+               pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm, dropout,
+               sparse, distance, loss)
+
+_FAMILIES = (container, linear, flatten, activation, conv, padding, fold, pooling, upsampling,
+             pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm, dropout,
+             sparse, distance, loss)
+
+__all__ = ['Module']
+for _fam in _FAMILIES:
+    for _name in _fam.__all__:
+        globals()[_name] = getattr(_fam, _name)
+        __all__.append(_name)

@@ -1,0 +1,2 @@
+"""nn.activation layers (being written)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""nn.channelshuffle layers (being written)."""
+__all__ = []

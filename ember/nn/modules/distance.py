@@ -1,0 +1,2 @@
+"""nn.distance layers (being written)."""
+__all__ = []

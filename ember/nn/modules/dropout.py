@@ -1,0 +1,2 @@
+"""nn.dropout layers (being written)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""nn.fold layers (being written)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""nn.loss layers (being written)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""nn.padding layers (being written)."""
+__all__ = []

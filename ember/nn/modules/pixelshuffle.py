@@ -1,0 +1,2 @@
+"""nn.pixelshuffle layers (being written)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""nn.pooling layers (being written)."""
+__all__ = []

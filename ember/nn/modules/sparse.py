@@ -1,0 +1,2 @@
+"""nn.sparse layers (being written)."""
+__all__ = []

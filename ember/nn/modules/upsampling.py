@@ -1,0 +1,2 @@
+"""nn.upsampling layers (being written)."""
+__all__ = []
