@@ -1,0 +1,5 @@
+"""nn.Module (being written)."""
+
+
+class Module:
+    pass
