@@ -71,3 +71,7 @@ def compile(model=None, **kwargs):
     if model is None:
         return lambda m: m
     return model
+
+
+from . import utils  # noqa: E402
+from . import nn  # noqa: E402  (layers need the namespace above)

@@ -93,7 +93,8 @@ class Node:
         return tuple(self.saved())
 
     def register_hook(self, fn):
-        """Run ``fn(grad_inputs, grad_outputs)`` after this node's backward."""
+        """Run ``fn(grad_inputs, grad_outputs)`` after this node's backward; a non-None
+        result replaces grad_inputs."""
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(fn)
@@ -416,7 +417,9 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 _check_nan(v, results)
             if v._hooks:
                 for h in list(v._hooks):
-                    h(results, tuple(grads))
+                    r = h(results, tuple(grads))
+                    if r is not None:               # a hook may replace grad_inputs
+                        results = tuple(r)
             if not retain_graph:
                 v._release()
             metas = v.meta

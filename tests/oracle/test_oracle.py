@@ -185,6 +185,10 @@ def _public_ops():
         names.update(getattr(mod, '__all__', ()))
     if hasattr(ember, 'linalg'):
         names.update(f'linalg.{n}' for n in getattr(ember.linalg, '__all__', ()))
+    # nn.functional names that are not also top-level ops are covered as 'F.<name>'
+    import ember.nn.functional as F
+    names.update(f'F.{n}' for n in F.__all__
+                 if getattr(ember, n, None) is not getattr(F, n))
     return names - NOT_OPS
 
 

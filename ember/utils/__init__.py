@@ -1,0 +1,2 @@
+"""``ember.utils``: hooks (data loading arrives with ember.utils.data)."""
+from . import hooks
