@@ -432,3 +432,41 @@ def test_detect_anomaly_check_nan_false_lets_nan_through():
         with ember.autograd.detect_anomaly(check_nan=False):
             (x.sqrt() * 0).sum().backward()
     assert x.grad.isnan().all()
+
+
+# ---- .grad may take over the incoming gradient without a copy only when nothing else sees it
+def test_grad_not_aliased_between_leaves_sharing_one_gradient():
+    a = ember.ones(3, requires_grad=True)
+    b = ember.ones(3, requires_grad=True)
+    (a + b).sum().backward()          # AddBackward0 hands the same gradient to both
+    a.grad.add_(5)
+    assert b.grad.tolist() == [1.0, 1.0, 1.0]
+    (a + b).sum().backward()
+    assert a.grad.tolist() == [7.0, 7.0, 7.0] and b.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_grad_not_aliased_with_tensor_kept_by_a_hook():
+    kept = []
+    w = ember.ones(2, 2, requires_grad=True)
+    w.register_hook(lambda g: kept.append(g))
+    (w @ ember.ones(2, 2)).sum().backward()
+    (w @ ember.ones(2, 2)).sum().backward()
+    assert kept[0].tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    assert w.grad.tolist() == [[4.0, 4.0], [4.0, 4.0]]
+
+
+def test_grad_not_aliased_with_user_gradient_argument():
+    x = ember.ones(3, requires_grad=True)
+    g = ember.tensor([1.0, 2.0, 3.0])
+    x.backward(g)
+    x.grad.mul_(0)
+    assert g.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_linear_weight_grad_is_contiguous_and_owned():
+    lin = ember.nn.Linear(3, 2)
+    lin(ember.ones(4, 3)).sum().backward()
+    assert lin.weight.grad.is_contiguous()
+    before = lin.weight.grad.clone()
+    lin(ember.ones(4, 3)).sum().backward()
+    assert (lin.weight.grad == before * 2).all()

@@ -7,9 +7,9 @@ torch.Size([2, 4])
 """
 import math
 
-from ._base import Tensor
+from ._base import Tensor, wrap, record
 from .fused_products import addmm
-from .products import matmul
+from .products import matmul, mm
 
 __all__ = ['bilinear']
 FUNCTIONAL = ['linear', 'bilinear']
@@ -45,11 +45,27 @@ def linear(input, weight, bias=None):
     if bias is None:
         return matmul(input, weight.t())
     if x.ndim == 2:
+        b = bias._data
+        if (w.ndim == 2 and b.ndim == 1 and x.dtype is w.dtype is b.dtype
+                and b.shape[0] == w.shape[0]):
+            out = x @ w.T
+            out += b
+            return record(wrap(out), 'AddmmBackward0', _linear_backward, (bias, input, weight),
+                          (input, weight), save_if=(2, 1))
         return addmm(bias, input, weight.t())
     if x.ndim == 0 or w.ndim != 2:
         return matmul(input, weight.t()) + bias
     flat = input.reshape(-1, x.shape[-1])
     return addmm(bias, flat, weight.t()).view(*x.shape[:-1], w.shape[0])
+
+
+def _linear_backward(node, grad):
+    """Gradients of ``x @ W.T + b`` in the layouts of b, x and W (so .grad is contiguous)."""
+    x, w = node.saved()
+    need_b, need_x, need_w = (e is not None for e in node.next)
+    return (grad.sum(0) if need_b else None,
+            mm(grad, w) if need_x else None,
+            mm(grad.t(), x) if need_w else None)
 
 
 def bilinear(input1, input2, weight, bias=None):

@@ -8,6 +8,7 @@ so ``create_graph=True`` gives higher-order gradients for free.
 >>> (x * x).sum().backward(); x.grad
 tensor([2., 4.])
 """
+import sys
 import traceback
 
 from .grad_mode import STATE
@@ -169,6 +170,10 @@ def _raise_modified(t, now, expected, which=''):
 
 _make = None       # set by ember._tensor (avoids an import cycle)
 _Tensor = None
+_getrefcount = sys.getrefcount
+# references to a gradient on its way into .grad: run_backward's `grads`, the `grad`
+# parameter of _leaf_receive, and getrefcount's own argument
+_STEAL_REFS = 3
 _refresh_view = None   # set by ember._ops.indexing
 
 
@@ -336,14 +341,15 @@ def _dtype_of(np_dtype):
     return from_numpy_dtype(np_dtype)
 
 
-def _accumulate(leaf, g, create_graph):
+def _accumulate(leaf, g, create_graph, stealable=False):
     old = leaf.grad
     if old is None:
         if create_graph:
             leaf.grad = g
+        elif stealable:
+            leaf.grad = g
         else:
-            new = _make(g._data.copy())
-            leaf.grad = new
+            leaf.grad = _make(g._data.copy())
     elif create_graph:
         leaf.grad = old + g
     else:
@@ -396,6 +402,7 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
             grads = buffers.pop(key, None)
             if v.__class__ is not Node:                # a leaf tensor
                 if grads is not None:
+                    g = results = data = None   # stale references would block stealing
                     _leaf_receive(v, grads, capture, targets, captured, create_graph)
                 continue
             if v._pre_hooks or v._retain:
@@ -486,7 +493,13 @@ def _leaf_receive(leaf, grad, capture, targets, captured, create_graph):
         if key in targets:
             captured[key] = grad
     elif targets is None or key in targets:
-        _accumulate(leaf, grad, create_graph)
+        # Like PyTorch, keep the incoming gradient itself as .grad (no copy) when nothing
+        # else can see it: only this call chain refers to the tensor and to its own array.
+        arr = grad._data
+        stealable = (_getrefcount(grad) == _STEAL_REFS and arr.base is None
+                     and _getrefcount(arr) == 3 and grad.__class__ is _Tensor
+                     and arr.flags.c_contiguous)
+        _accumulate(leaf, grad, create_graph, stealable)
         post = leaf.__dict__.get('_post_hooks')
         if post:
             for h in list(post):
