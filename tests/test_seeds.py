@@ -112,3 +112,38 @@ def test_pow_sum_backward_is_two_x():
     assert x.grad.tolist() == (2 * x).tolist()
     assert y.grad_fn.name() == 'SumBackward0'
     assert x.grad.shape == x.shape
+
+
+SEED_LINEAR_MODEL = '''
+torch.manual_seed(777)
+X = torch.FloatTensor([[1], [2], [3]])
+Y = torch.FloatTensor([[1], [2], [3]])
+model = torch.nn.Linear(1, 1, bias=True)
+print(model.weight, model.bias)
+criterion = torch.nn.MSELoss()
+for step in range(2001):
+    model.zero_grad()
+    hypothesis = model(X)
+    cost = criterion(hypothesis, Y)
+    cost.backward()
+    with torch.no_grad():                  # optimizer.step() of optim.SGD(lr=0.01)
+        for p in model.parameters():
+            p.add_(p.grad, alpha=-0.01)
+    if step % 20 == 0:
+        print(step, cost.item(), model.weight.item(), model.bias.item())
+print(model(torch.autograd.Variable(torch.Tensor([[5]]))))
+print(model.weight.grad, model.bias.grad)
+'''
+
+
+def test_seed_linear_model_with_manual_seed_777_prints_what_torch_prints():
+    """Seed 000's nn.Linear(1, 1) regression (SGD's update written out: optim is issue 4)."""
+    import pytest
+    torch = pytest.importorskip('torch')
+    out = printed(SEED_LINEAR_MODEL)
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(SEED_LINEAR_MODEL, {'torch': torch})
+    expected = buf.getvalue().rstrip('\n').split('\n')
+    assert 'tensor([[-0.8362]], requires_grad=True)' in '\n'.join(out[:3])
+    assert out == expected

@@ -68,12 +68,20 @@ def _row_sum(vals):
     return ((first + acc[1]) + acc[2]) + acc[3]
 
 
+# below one vector, the 4-accumulator row sum equals a left-to-right sum in this order:
+# ((x0 + x4 + x5 + ...) + x1) + x2) + x3
+_SMALL_ORDER = [np.array([0] + list(range(4, n)) + [i for i in (1, 2, 3) if i < n], np.intp)
+                for n in range(8)]
+
+
 def cascade_sum(x):
     """The sum of a 1-d float array in PyTorch's order (a 0-d array of x's dtype)."""
     width = 32 // x.itemsize
     n = x.size
     if n < width:
-        return _row_sum(x.reshape(n, 1))[0]
+        if n == 0:
+            return np.zeros((), x.dtype)
+        return np.add.accumulate(x[_SMALL_ORDER[n]])[-1]
     whole = n // width
     lanes = _row_sum(x[:whole * width].reshape(whole, width))
     total = _sequential(x[whole * width:], np.zeros((), x.dtype))
