@@ -7,15 +7,28 @@ ember's own ops (so double backward works); grad_fn names are PyTorch's.
 >>> ember.softmax(ember.tensor([1., 2., 3.]), dim=0)
 tensor([0.0900, 0.2447, 0.6652])
 """
+import math
 import warnings
 
 from ._base import Tensor, wrap, record, norm_dim, xp_of, STATE, np
-from ._elementwise import not_implemented_for, quiet
-from .. import _dtype as D
+from ._elementwise import not_implemented_for, not_a_tensor, quiet
+from .pointwise import sigmoid, tanh
+from ._nn_activation_relu import (relu, relu_, relu6, hardtanh, hardtanh_, leaky_relu,
+                                  leaky_relu_, prelu, rrelu, rrelu_, threshold, threshold_,
+                                  elu, elu_, selu, selu_, celu, celu_)
+from ._nn_activation_smooth import (gelu, silu, mish, logsigmoid, softplus, softsign,
+                                    tanhshrink, hardsigmoid, hardswish, hardshrink, softshrink,
+                                    glu)
 
-__all__ = ['softmax', 'log_softmax']
-METHODS = {}
-FUNCTIONAL = ['softmax', 'log_softmax', 'softmin']
+__all__ = ['softmax', 'log_softmax', 'relu_', 'prelu', 'rrelu', 'rrelu_', 'selu', 'selu_',
+           'celu', 'celu_', 'threshold', 'threshold_', 'hardshrink']
+FUNCTIONAL = ['relu', 'relu_', 'relu6', 'leaky_relu', 'leaky_relu_', 'prelu', 'rrelu', 'rrelu_',
+              'elu', 'elu_', 'selu', 'selu_', 'celu', 'celu_', 'gelu', 'silu', 'mish', 'sigmoid',
+              'logsigmoid', 'tanh', 'hardtanh', 'hardtanh_', 'hardsigmoid', 'hardswish',
+              'hardshrink', 'softshrink', 'tanhshrink', 'softplus', 'softsign', 'threshold',
+              'threshold_', 'glu', 'softmax', 'softmin', 'log_softmax', 'gumbel_softmax',
+              'scaled_dot_product_attention']
+METHODS = {'prelu': prelu, 'hardshrink': hardshrink}
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 _WIDEN_LIMIT = 1 << 16
@@ -52,7 +65,7 @@ def _exp_shifted(x, d):
     return z, e
 
 
-def _softmax_array(x, d):
+def _softmax_array(x, d, safe=False):
     if x.size == 0:
         return x.copy()
     if x.ndim == 0:
@@ -66,6 +79,8 @@ def _softmax_array(x, d):
         e *= 1 / s             # PyTorch's last-dim kernel multiplies by the reciprocal
     else:
         e /= s
+    if safe:                   # _safe_softmax: rows of -inf give 0, not nan
+        e[np.broadcast_to(x.max(axis=d, keepdims=True) == -np.inf, e.shape)] = 0
     return e.astype(np.float16) if half else e
 
 
@@ -118,8 +133,6 @@ def _is_last(input, dim):
 def _softmax_backward(node, grad):
     (y,) = node.saved()
     d = node.ctx
-    if y._data.ndim == 0:
-        return grad * 0.0
     return (grad - (grad * y).sum(d, keepdim=True)) * y
 
 
@@ -148,8 +161,6 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def _log_softmax_backward(node, grad):
     (y,) = node.saved()
     d = node.ctx
-    if y._data.ndim == 0:
-        return grad * 0.0
     return grad - y.exp() * grad.sum(d, keepdim=True)
 
 
@@ -186,3 +197,101 @@ def _log_softmax_method(self, dim, dtype=None):
 _softmax_method.__name__ = 'softmax'
 _log_softmax_method.__name__ = 'log_softmax'
 METHODS.update(softmax=_softmax_method, log_softmax=_log_softmax_method)
+
+
+def _safe_softmax(input, dim):
+    """PyTorch's ``_safe_softmax``: softmax whose rows of only ``-inf`` give 0 (not nan)."""
+    x = input._data
+    d = norm_dim(dim, x.ndim)
+    res = wrap(quiet(_softmax_array, x, d, True))
+    if not (input._rg and STATE.enabled):
+        return res
+    return record(res, 'SafeSoftmaxBackward0', _softmax_backward, (input,), ctx=d,
+                  save_output=True)
+
+
+# ---- gumbel_softmax -------------------------------------------------------------------------
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """Samples from the Gumbel-softmax distribution: ``softmax((logits + g) / tau)`` with
+    Gumbel noise ``g`` (the same numbers as PyTorch after ``manual_seed``); ``hard=True``
+    returns one-hot vectors whose gradient is the soft sample's.
+
+    >>> import ember.nn.functional as F
+    >>> _ = ember.manual_seed(0)
+    >>> F.gumbel_softmax(ember.tensor([1., 2., 3.]), hard=True)
+    tensor([0., 0., 1.])
+    """
+    if eps != 1e-10:
+        warnings.warn('`eps` parameter is deprecated and has no effect.', stacklevel=2)
+    from .creation import empty_like, zeros_like
+    gumbels = -empty_like(logits).exponential_().log()
+    gumbels = (logits + gumbels) / tau
+    y_soft = softmax(gumbels, dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
+# ---- scaled_dot_product_attention ------------------------------------------------------------
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    """``softmax(query @ key.T * scale + mask) @ value`` (PyTorch's math path).
+
+    ``attn_mask`` is boolean (True = take part) or additive float; ``is_causal`` masks the
+    upper triangle; ``scale`` defaults to ``1/sqrt(query.size(-1))``; ``dropout_p`` drops
+    attention weights with PyTorch's random numbers; ``enable_gqa`` repeats key/value heads.
+
+    >>> import ember.nn.functional as F
+    >>> q = ember.ones(1, 2, 4)
+    >>> F.scaled_dot_product_attention(q, q, ember.tensor([[[1.], [3.]]]))
+    tensor([[[2.],
+             [2.]]])
+    """
+    for i, t in enumerate((query, key, value)):
+        if not isinstance(t, Tensor):
+            raise not_a_tensor(t, 'scaled_dot_product_attention',
+                               ('query', 'key', 'value')[i], i + 1)
+    from .creation import ones
+    e = query.shape[-1]
+    sc = scale if scale is not None else 1.0 / math.sqrt(e)
+    sf = math.sqrt(abs(sc))
+    q = query * (-sf if sc < 0 else sf)
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError('_scaled_dot_product_attention: Explicit attn_mask should not be '
+                               'set when is_causal=True (pass one or the other)')
+        attn_mask = ones(query.shape[-2], key.shape[-2], dtype=bool).tril()
+    if attn_mask is not None:
+        m = attn_mask._data
+        if m.dtype.kind == 'b':
+            xp = xp_of(m)
+            attn_mask = wrap(xp.where(m, 0.0, -np.inf).astype(query._data.dtype))
+        elif m.dtype != query._data.dtype:
+            attn_mask = attn_mask.to(query.dtype)
+    if enable_gqa:
+        key, value = _gqa_expand(query, key, value)
+    attn = q.matmul(key.transpose(-2, -1) * sf)
+    if attn_mask is not None:
+        attn = attn + attn_mask
+    attn = _safe_softmax(attn, -1)
+    if dropout_p > 0.0:
+        from .._distributions import dropout_mask
+        from ._random import _gen
+        a = attn._data
+        noise = dropout_mask(_gen(None), a.shape, dropout_p, a.dtype)
+        attn = attn * wrap(xp_of(a).asarray(noise) if a.__class__ is not np.ndarray else noise)
+    return attn.matmul(value)
+
+
+def _gqa_expand(query, key, value):
+    hq, hk, hv = query.shape[-3], key.shape[-3], value.shape[-3]
+    if hq % hk or hq % hv:
+        raise RuntimeError('Number of heads in key and value must divide the number of heads in '
+                           f'query (query has {hq} heads, key {hk}, value {hv})')
+    if hq != hk:
+        key = key.repeat_interleave(hq // hk, -3)
+    if hq != hv:
+        value = value.repeat_interleave(hq // hv, -3)
+    return key, value
