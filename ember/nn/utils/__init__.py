@@ -1,1 +1,17 @@
-"""nn.utils (being written)."""
+"""``ember.nn.utils``: gradient clipping, parameter/vector conversion, weight and spectral
+normalization, and the ``rnn`` sequence helpers.
+
+>>> lin = ember.nn.Linear(3, 1); lin(ember.ones(2, 3)).sum().backward()
+>>> float(ember.nn.utils.clip_grad_norm_(lin.parameters(), 0.1)) > 0
+True
+"""
+from . import rnn
+from .clip_grad import (clip_grad_norm, clip_grad_norm_, clip_grad_value_,
+                        clip_grads_with_norm_, get_total_norm)
+from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .spectral_norm import remove_spectral_norm, spectral_norm
+from .weight_norm import remove_weight_norm, weight_norm
+
+__all__ = ['clip_grad_norm', 'clip_grad_norm_', 'clip_grads_with_norm_', 'clip_grad_value_',
+           'get_total_norm', 'parameters_to_vector', 'remove_spectral_norm',
+           'remove_weight_norm', 'rnn', 'spectral_norm', 'vector_to_parameters', 'weight_norm']
