@@ -1,0 +1,278 @@
+"""Padding: ``nn.functional.pad`` (constant, reflect, replicate, circular) and
+``constant_pad_nd``.
+
+Constant padding is a fill plus one slice copy; its gradient is constant padding by the
+negated amounts (a crop), so it differentiates to any order. The other modes read the input
+through one index map per padded dimension (``take`` along that axis); their gradient adds the
+output gradient back through the same maps (a scatter-add whose own gradient is the gather).
+
+>>> ember.nn.functional.pad(ember.tensor([[1., 2., 3.]]), (2, 1), mode='reflect')
+tensor([[3., 2., 1., 2., 3., 2.]])
+"""
+import numpy as np
+
+from ._base import Tensor, wrap, record, xp_of
+
+__all__ = ['constant_pad_nd']
+FUNCTIONAL = ['pad']
+METHODS = {}
+
+_TNAME = {'bool': 'Bool', 'float16': 'Half'}
+
+
+def _pad_list(pad):
+    if isinstance(pad, (tuple, list)) or (hasattr(pad, '__len__') and not isinstance(pad, Tensor)
+                                          and not isinstance(pad, (str, bytes))):
+        out = []
+        for i, p in enumerate(pad):
+            if isinstance(p, Tensor) and p.ndim == 0 and p.dtype.is_floating_point is False:
+                p = int(p.item())
+            if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+                raise TypeError("pad(): argument 'pad' (position 2) must be tuple of ints, but "
+                                f'found element of type {type(p).__name__} at pos {i}')
+            out.append(int(p))
+        return out
+    raise TypeError("pad(): argument 'pad' (position 2) must be tuple of ints, not "
+                    f'{type(pad).__name__}')
+
+
+def _check_length(pad, ndim):
+    if len(pad) % 2:
+        raise RuntimeError('Padding length must be divisible by 2')
+    if len(pad) // 2 > ndim:
+        raise RuntimeError(f'Padding length should be less than or equal to two times the input '
+                           f'dimension but got padding length {len(pad)} and input of dimension '
+                           f'{ndim} (pad lists (left, right) amounts for the last dimension first, '
+                           'then the one before, ...)')
+
+
+# ---- constant -------------------------------------------------------------------------------
+def _fill_value(value, dtype):
+    if dtype.kind == 'b':
+        return bool(value)
+    if dtype.kind in 'iu':
+        return int(value)
+    return value
+
+
+def _constant(input, pad, value):
+    x = input._data
+    nd = x.ndim
+    k = len(pad) // 2
+    shape = list(x.shape)
+    src = [slice(None)] * nd
+    dst = [slice(None)] * nd
+    for i in range(k):
+        ax = nd - 1 - i
+        lo, hi = pad[2 * i], pad[2 * i + 1]
+        n = shape[ax]
+        new = n + lo + hi
+        if new < 0:
+            raise RuntimeError(f'narrow(): length must be non-negative. (pad: dimension {ax} of '
+                               f'size {n} with padding ({lo}, {hi}) would have size {new})')
+        shape[ax] = new
+        s0, s1 = max(-lo, 0), n - max(-hi, 0)
+        src[ax] = slice(s0, max(s1, s0))
+        d0 = max(lo, 0)
+        dst[ax] = slice(d0, d0 + max(s1 - s0, 0))
+    xp = xp_of(x)
+    out = xp.full(shape, _fill_value(value, x.dtype), dtype=x.dtype)
+    out[tuple(dst)] = x[tuple(src)]
+    return record(wrap(out), 'ConstantPadNdBackward0', _constant_backward, (input,), ctx=pad)
+
+
+def _constant_backward(node, grad):
+    return _constant(grad, [-p for p in node.ctx], 0)
+
+
+def constant_pad_nd(input, pad, value=0):
+    """Pad the last ``len(pad) // 2`` dims with ``value``; ``pad`` is (left, right) for the last
+    dim first, negative amounts crop.
+
+    >>> ember.constant_pad_nd(ember.ones(2), [1, 2], 9.)
+    tensor([9., 1., 1., 9., 9.])
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"constant_pad_nd(): argument 'input' (position 1) must be Tensor, not "
+                        f'{type(input).__name__}')
+    pad = _pad_list(pad)
+    _check_length(pad, input._data.ndim)
+    return _constant(input, pad, value)
+
+
+# ---- reflect / replicate / circular ---------------------------------------------------------
+_NAMES = {'reflect': 'ReflectionPad{}DBackward0', 'replicate': 'ReplicationPad{}DBackward0',
+          'circular': 'CopySlices'}
+_KERNEL = {'reflect': 'reflection_pad{}d', 'replicate': 'replication_pad{}d'}
+_LETTER = 'DHW'
+
+
+def _index_map(mode, n, lo, hi):
+    """Input index read by each output position along one padded axis."""
+    j = np.arange(-lo, n + hi)
+    if mode == 'reflect':
+        j = np.abs(j)
+        return np.where(j > n - 1, 2 * (n - 1) - j, j)
+    if mode == 'replicate':
+        return np.clip(j, 0, n - 1)
+    c0 = max(-lo, 0)
+    nc = n - c0 - max(-hi, 0)
+    if nc <= 0:
+        return np.zeros(0, np.intp)
+    return c0 + (np.arange(n + lo + hi) - max(lo, 0)) % nc
+
+
+def _scatter_plan(idx, n):
+    """Groups ``(dst, src)`` of the map with distinct destinations in each group, so a
+    scatter-add is a few fancy-index adds (the first one a plain gather when it covers
+    every input position in order)."""
+    order = np.argsort(idx, kind='stable')
+    srt = idx[order]
+    first = np.searchsorted(srt, srt, side='left')
+    rank = np.arange(len(srt)) - first
+    plan = []
+    for r in range(int(rank.max()) + 1 if len(rank) else 0):
+        sel = rank == r
+        plan.append((srt[sel], order[sel]))
+    return plan
+
+
+class _Maps:
+    """The per-axis index maps of one non-constant pad."""
+    __slots__ = ('axes', 'maps', 'sizes', 'plans', 'name')
+
+    def __init__(self, axes, maps, sizes, name):
+        self.axes, self.maps, self.sizes, self.name = axes, maps, sizes, name
+        self.plans = None
+
+
+def _gather(x, maps):
+    xp = xp_of(x)
+    for ax, idx in zip(maps.axes, maps.maps):
+        x = xp.take(x, xp.asarray(idx) if xp is not np else idx, axis=ax)
+    return xp.ascontiguousarray(x)
+
+
+def _scatter(g, maps):
+    xp = xp_of(g)
+    if maps.plans is None:
+        maps.plans = [_scatter_plan(idx, n) for idx, n in zip(maps.maps, maps.sizes)]
+    for ax, n, plan in reversed(list(zip(maps.axes, maps.sizes, maps.plans))):
+        shape = list(g.shape)
+        shape[ax] = n
+        pre = (slice(None),) * ax
+        if plan and len(plan[0][0]) == n:
+            out = xp.take(g, plan[0][1], axis=ax)
+            rest = plan[1:]
+        else:
+            out = xp.zeros(shape, g.dtype)
+            rest = plan
+        for dst, src in rest:
+            out[pre + (dst,)] += xp.take(g, src, axis=ax)
+        g = out
+    return g
+
+
+def _gather_op(input, maps):
+    out = wrap(_gather(input._data, maps))
+    return record(out, maps.name, _gather_backward, (input,), (input,), ctx=maps)
+
+
+def _gather_backward(node, grad):
+    (input,) = node.saved()
+    return _scatter_op(grad, node.ctx, input)
+
+
+def _scatter_op(grad, maps, input=None):
+    """Scatter-add ``grad`` through ``maps``. As in PyTorch the result is also recorded as a
+    function of the padded ``input`` (with a zero derivative)."""
+    out = wrap(_scatter(grad._data, maps))
+    name = maps.name.replace('Backward0', 'BackwardBackward0')
+    return record(out, name, _scatter_backward, (grad, input), ctx=maps)
+
+
+def _scatter_backward(node, grad):
+    zero = None
+    if node.next[1] is not None:
+        shape, dtype = node.meta[1]
+        zero = wrap(xp_of(grad._data).zeros(shape, dtype))
+    return _gather_op(grad, node.ctx), zero
+
+
+def _unsupported(k, nd):
+    return NotImplementedError(
+        f'Padding size {2 * k} is not supported for {nd}D input tensor.\n'
+        'Supported combinations for non-constant padding:\n'
+        '  - 2D or 3D input: padding size = 2 (pads last dimension)\n'
+        '  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n'
+        '  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)')
+
+
+def _non_constant(input, pad, mode):
+    x = input._data
+    nd = x.ndim
+    k = len(pad) // 2
+    if k not in (1, 2, 3) or nd not in (k + 1, k + 2):
+        raise _unsupported(k, nd)
+    if x.dtype.kind == 'b' and mode != 'circular':
+        raise NotImplementedError(f'"{_KERNEL[mode].format(k)}" not implemented for \'Bool\'')
+    axes, maps, sizes = [], [], []
+    if mode != 'circular':
+        first = 1 if nd == k + 2 else 0
+        if any(s == 0 for s in x.shape[first:]):
+            b = 'batch mode'
+            raise RuntimeError(f'Expected {k + 1}D or {k + 2}D ({b}) tensor with possibly 0 batch '
+                               'size and other non-zero dimensions for input, but got: '
+                               f'{list(x.shape)}')
+    for i in range(k):
+        ax = nd - 1 - i
+        lo, hi = pad[2 * i], pad[2 * i + 1]
+        n = x.shape[ax]
+        if mode == 'reflect' and (lo >= n or hi >= n):
+            raise RuntimeError(f'Argument #{4 + 2 * i}: Padding size should be less than the '
+                               f'corresponding input dimension, but got: padding ({lo}, {hi}) at '
+                               f'dimension {ax} of input {list(x.shape)}')
+        if mode == 'circular':
+            nc = n - max(-lo, 0) - max(-hi, 0)
+            if lo > n or hi > n or (n + lo + hi > 0 and (lo > nc or hi > nc)):
+                raise RuntimeError('Padding value causes wrapping around more than once. '
+                                   f'(dimension {ax} has size {n}, padding ({lo}, {hi}))')
+            if n + lo + hi < 0:
+                raise RuntimeError('Negative padding value is resulting in an empty dimension '
+                                   f'(dimension {ax} has size {n}, padding ({lo}, {hi}))')
+        elif k == 1 and n + lo + hi < 1:
+            raise RuntimeError(f'input (W: {n}) is too small. Calculated output W: '
+                               f'{n + lo + hi}')
+        if lo == 0 and hi == 0:
+            continue
+        axes.append(ax)
+        maps.append(_index_map(mode, n, lo, hi))
+        sizes.append(n)
+    name = _NAMES[mode].format(k)
+    return _gather_op(input, _Maps(axes, maps, sizes, name))
+
+
+def pad(input, pad, mode='constant', value=None):
+    """Pad a tensor. ``pad`` gives (left, right) amounts for the last dim, then (top, bottom)
+    for the one before, ...; ``mode`` is 'constant' (with ``value``, default 0; negative
+    amounts crop), 'reflect', 'replicate' or 'circular' (last 1, 2 or 3 dims of a batched or
+    unbatched input).
+
+    >>> ember.nn.functional.pad(ember.ones(1, 2, 2), (1, 1), value=0.).shape
+    torch.Size([1, 2, 4])
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not "
+                        f'{type(input).__name__}')
+    pad = _pad_list(pad)
+    if mode == 'constant':
+        _check_length(pad, input._data.ndim)
+        return _constant(input, pad, 0 if value is None else value)
+    if mode not in _NAMES:
+        raise NotImplementedError(f'Unrecognised padding mode {mode} (use one of constant, '
+                                  'reflect, replicate, circular)')
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    if len(pad) % 2:
+        raise RuntimeError('Padding length must be divisible by 2')
+    return _non_constant(input, pad, mode)
