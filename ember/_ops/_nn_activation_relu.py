@@ -252,6 +252,8 @@ def _rrelu_noise(x, lower, upper, generator):
     n = int(neg.sum())
     noise = np.ones(neg.shape, dtype=x.dtype)
     if n:
+        if x.dtype != _F64:         # PyTorch passes the bounds as float (opmath) to a double draw
+            lower, upper = float(np.float32(lower)), float(np.float32(upper))
         u = _u53_draws(gen, n)
         r = u * (float(upper) - float(lower)) + float(lower)
         noise[neg] = r.astype(x.dtype)

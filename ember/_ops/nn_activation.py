@@ -115,7 +115,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if _stacklevel.__class__ is not int:         # torch.softmax(x, dim, dtype) positional
         dtype, _stacklevel = _stacklevel, 3
     if dim is None:
-        dim = _softmax_dim('softmax', input.dim(), _stacklevel + 1)
+        dim = _softmax_dim('softmax', input.dim(), _stacklevel)
     input, x, d = _sm_input(input, dim, dtype, 'softmax_lastdim_kernel_impl'
                             if _is_last(input, dim) else 'softmax_kernel_impl')
     res = wrap(quiet(_softmax_array, x, d))
@@ -148,7 +148,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if _stacklevel.__class__ is not int:
         dtype, _stacklevel = _stacklevel, 3
     if dim is None:
-        dim = _softmax_dim('log_softmax', input.dim(), _stacklevel + 1)
+        dim = _softmax_dim('log_softmax', input.dim(), _stacklevel)
     input, x, d = _sm_input(input, dim, dtype, 'log_softmax_lastdim_kernel_impl'
                             if _is_last(input, dim) else 'log_softmax_kernel_impl')
     res = wrap(quiet(_log_softmax_array, x, d))
@@ -172,7 +172,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     tensor([0.6652, 0.2447, 0.0900])
     """
     if dim is None:
-        dim = _softmax_dim('softmin', input.dim(), _stacklevel + 1)
+        dim = _softmax_dim('softmin', input.dim(), _stacklevel)
     return softmax(-input, dim, dtype=dtype)
 
 
