@@ -414,3 +414,95 @@ def test_utils_namespace():
                  'remove_weight_norm', 'spectral_norm', 'remove_spectral_norm', 'rnn']:
         assert hasattr(ember.nn.utils, name), name
     assert sorted(ember.nn.utils.rnn.__all__) == sorted(torch.nn.utils.rnn.__all__)
+
+
+# ----------------------------------------------------------------------------- parametrize
+def _param_classes(lib):
+    class Symmetric(lib.nn.Module):
+        def forward(self, X):
+            return X.triu() + X.triu(1).transpose(-1, -2)
+
+        def right_inverse(self, X):
+            return X.triu()
+
+    class Scale(lib.nn.Module):
+        def __init__(self, s):
+            super().__init__()
+            self.s = s
+
+        def forward(self, X):
+            return X * self.s
+
+        def right_inverse(self, X):
+            return X / self.s
+
+    class Split(lib.nn.Module):          # right_inverse returns two tensors
+        def forward(self, A, B):
+            return A + B
+
+        def right_inverse(self, X):
+            return X * 0.25, X * 0.75
+
+    return Symmetric, Scale, Split
+
+
+def test_parametrize_against_torch():
+    res = []
+    for lib in (torch, ember):
+        P = lib.nn.utils.parametrize
+        Symmetric, Scale, Split = _param_classes(lib)
+        lib.manual_seed(0)
+        m = lib.nn.Linear(3, 3)
+        P.register_parametrization(m, 'weight', Symmetric())
+        P.register_parametrization(m, 'weight', Scale(2.0))
+        P.register_parametrization(m, 'bias', Split())
+        info = [type(m).__name__, P.is_parametrized(m), P.is_parametrized(m, 'weight'),
+                P.is_parametrized(m, 'other'), P.type_before_parametrizations(m).__name__,
+                [n for n, _ in m.named_parameters()], list(m.state_dict())]
+        x = lib.tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
+        out = m(x)
+        out.sum().backward()
+        grads = [p.grad.numpy().copy() for p in m.parameters()]
+        with P.cached():
+            same = m.weight is m.weight
+        m.weight = lib.eye(3)          # goes through right_inverse: original = eye / 2
+        orig = m.parametrizations.weight.original.detach().numpy().copy()
+        P.remove_parametrizations(m, 'weight')
+        P.remove_parametrizations(m, 'bias', leave_parametrized=True)
+        after = [type(m).__name__, [n for n, _ in m.named_parameters()],
+                 hasattr(m, 'parametrizations')]
+        res.append((info, out.detach().numpy(), grads, same, orig, after,
+                    m.weight.detach().numpy(), m.bias.detach().numpy()))
+    t, e = res
+    assert e[0] == t[0]
+    np.testing.assert_allclose(e[1], t[1], rtol=1e-6)
+    for a, b in zip(t[2], e[2]):
+        np.testing.assert_allclose(b, a, rtol=1e-6)
+    assert e[3] is t[3] is True
+    np.testing.assert_array_equal(e[4], t[4])
+    assert e[5] == t[5]
+    np.testing.assert_allclose(e[6], t[6], rtol=1e-6)
+    np.testing.assert_allclose(e[7], t[7], rtol=1e-6)
+
+
+def test_parametrize_errors():
+    _, _, Split = _param_classes(ember)
+    P = ember.nn.utils.parametrize
+
+    class Bad(ember.nn.Module):
+        def forward(self, X):
+            return X[0]
+
+    with pytest.raises(ValueError, match='Registering a parametrization may not change the '
+                                         'shape of the tensor'):
+        P.register_parametrization(ember.nn.Linear(2, 2), 'weight', Bad())
+    with pytest.raises(ValueError, match="does not have a parameter, a buffer, or a parametrized "
+                                         "element with name 'nope'"):
+        P.register_parametrization(ember.nn.Linear(2, 2), 'nope', Bad())
+    with pytest.raises(ValueError, match='does not have a parametrization on weight'):
+        P.remove_parametrizations(ember.nn.Linear(2, 2), 'weight')
+    m = P.register_parametrization(ember.nn.Linear(2, 2), 'bias', Split())
+    with pytest.raises(ValueError, match='Cannot leave unparametrized'):
+        P.remove_parametrizations(m, 'bias', leave_parametrized=False)
+    with pytest.raises(ValueError, match='ParametrizationList requires one or more modules.'):
+        P.ParametrizationList([], ember.ones(2))
