@@ -44,6 +44,9 @@ def _softmax_dim(name, ndim, stacklevel):
 
 def _sm_input(input, dim, dtype, kernel):
     """(input possibly cast to ``dtype``, its array, the wrapped dim) for the softmax ops."""
+    if dim.__class__ is not int and not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{kernel.split('_kernel')[0].replace('_lastdim', '')}(): argument "
+                        f"'dim' (position 2) must be int, not {type(dim).__name__}")
     if dtype is not None:
         input = input.to(dtype)
     x = input._data
@@ -114,6 +117,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """
     if _stacklevel.__class__ is not int:         # torch.softmax(x, dim, dtype) positional
         dtype, _stacklevel = _stacklevel, 3
+    if not isinstance(input, Tensor):
+        raise not_a_tensor(input, 'softmax')
     if dim is None:
         dim = _softmax_dim('softmax', input.dim(), _stacklevel)
     input, x, d = _sm_input(input, dim, dtype, 'softmax_lastdim_kernel_impl'
@@ -147,6 +152,8 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """
     if _stacklevel.__class__ is not int:
         dtype, _stacklevel = _stacklevel, 3
+    if not isinstance(input, Tensor):
+        raise not_a_tensor(input, 'log_softmax')
     if dim is None:
         dim = _softmax_dim('log_softmax', input.dim(), _stacklevel)
     input, x, d = _sm_input(input, dim, dtype, 'log_softmax_lastdim_kernel_impl'
@@ -171,6 +178,8 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     >>> F.softmin(ember.tensor([1., 2., 3.]), dim=0)
     tensor([0.6652, 0.2447, 0.0900])
     """
+    if not isinstance(input, Tensor):
+        raise not_a_tensor(input, 'softmin')
     if dim is None:
         dim = _softmax_dim('softmin', input.dim(), _stacklevel)
     return softmax(-input, dim, dtype=dtype)
