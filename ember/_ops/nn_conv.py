@@ -168,21 +168,24 @@ def _fit(t, k, what):
                        f'match the convolution dimensions, but got {what}={list(t)}')
 
 
-def _rank_error(fname, d, x, transposed=False):
+def _rank_error(fname, d, x):
     shape = list(x.shape)
     msg = (f'Expected {d + 1}D (unbatched) or {d + 2}D (batched) input to {fname}, but got input '
            f'of size: {shape}')
+    dims = ('L', 'H, W', 'D, H, W')[d - 1]
     if x.ndim < d + 1:
         need = d + 1 - x.ndim
         fix = 'x' + '.unsqueeze(0)' * need
-        hint = (f' ({fname} takes (N, C, {", ".join("DHW"[3 - d:])}) or (C, {", ".join("DHW"[3 - d:])}): '
-                f'the input lacks {"a channel dimension" if need == 1 else f"{need} dimensions"}; '
-                f'e.g. {fix} gives {[1] * need + shape}, and {fix}.unsqueeze(0) also adds a '
-                'batch dimension)')
+        hint = (f' ({fname} takes (N, C, {dims}) or (C, {dims}); the input lacks '
+                f'{"a channel dimension" if need == 1 else f"{need} dimensions"}: {fix} gives '
+                f'{[1] * need + shape}, and {fix}.unsqueeze(0) gives {[1] * (need + 1) + shape} '
+                '(a batch of one))')
     else:
-        hint = (f' ({fname} takes at most {d + 2} dims (N, C, {", ".join("DHW"[3 - d:])}); '
-                'remove extra dims with squeeze() or reshape(), or use '
-                f'conv{min(x.ndim - 2, 3)}d for {x.ndim - 2}-D data)')
+        hint = (f' ({fname} takes (N, C, {dims}) or (C, {dims}); remove extra dimensions with '
+                'squeeze() or reshape()')
+        if x.ndim == d + 3 and d < 3 and 'transpose' not in fname:
+            hint += f', or use conv{d + 1}d for {d + 1}-D data'
+        hint += ')'
     return RuntimeError(msg + hint)
 
 
@@ -241,7 +244,7 @@ def _geometry(fname, x, w, b, stride, padding, dilation, groups, transposed, out
         raise RuntimeError('negative output_padding is not supported')
     if any(s <= 0 for s in stride):
         raise RuntimeError('non-positive stride is not supported')
-    if any(dl <= 0 for dl in dilation):
+    if any(dl < 0 for dl in dilation):
         raise RuntimeError(f'dilation should be greater than zero, but got {list(dilation)}')
     if x.ndim != w.ndim:
         raise RuntimeError(f'Expected {w.ndim}-dimensional input for {w.ndim}-dimensional weight '
@@ -269,6 +272,7 @@ def _geometry(fname, x, w, b, stride, padding, dilation, groups, transposed, out
                 f'the input of spatial size {list(S)} is smaller than the kernel; pad it, use a '
                 'smaller kernel, or check that earlier layers (pooling, strides) have not '
                 'shrunk it that much)')
+        _check_dilation(dilation)
         return K.Geometry(S, ks, stride, dilation, lo, hi, groups)
     if x.shape[1] != w.shape[0]:
         raise RuntimeError(_channels_msg(fname, x, w, groups, w.shape[0], True))
@@ -285,6 +289,7 @@ def _geometry(fname, x, w, b, stride, padding, dilation, groups, transposed, out
         parts += ' ' + ' '.join(f'dilation_{n}: {v}' for n, v in zip(names, dilation))
         raise RuntimeError(f'output padding must be smaller than either stride or dilation, but '
                            f'got {parts}')
+    _check_dilation(dilation, True)
     So = tuple((s - 1) * st - 2 * p + dl * (kk - 1) + op + 1
                for s, st, p, dl, kk, op in zip(S, stride, lo, dilation, ks, output_padding))
     if any(o <= 0 for o in So):
@@ -294,6 +299,15 @@ def _geometry(fname, x, w, b, stride, padding, dilation, groups, transposed, out
                            f'size per channel: ({_fmt(shown_out)}). Output size is too small '
                            f'({fname}: reduce padding or use a larger stride/kernel)')
     return K.Geometry(So, ks, stride, dilation, lo, lo, groups, out=S)
+
+
+def _check_dilation(dilation, transposed=False):
+    if any(dl <= 0 for dl in dilation):
+        got = list(dilation)
+        if transposed and len(dilation) <= 3:
+            got = ', '.join(f'dilation_{n}: {v}' for n, v in
+                            zip(('depth', 'height', 'width')[3 - len(dilation):], dilation))
+        raise RuntimeError(f'dilation should be greater than zero, but got {got}')
 
 
 def _channels_msg(fname, x, w, groups, expected, transposed):
