@@ -56,16 +56,44 @@ def _sm_input(input, dim, dtype, kernel):
     return input, x, d
 
 
+_max_reduce, _add_reduce = np.maximum.reduce, np.add.reduce
+_LANES = 16          # float lanes of PyTorch's AVX512 kernels (reduce_all's summation order)
+
+
 def _exp_shifted(x, d):
-    """(x - max(x, d), exp of it) with PyTorch's float32 rounding (exp in float64, one
-    rounding) for small tensors."""
+    """(x - max(x, d), exp of it, that max); float32 exp in float64 with one rounding (as
+    PyTorch's nearly correctly rounded kernels) for small tensors."""
+    if x.__class__ is np.ndarray:
+        m = _max_reduce(x, d, None, None, True)
+        z = x - m
+        if z.dtype == _F32 and z.size <= _WIDEN_LIMIT:
+            return z, np.exp(z.astype(_F64)).astype(_F32), m
+        return z, np.exp(z), m
     xp = xp_of(x)
-    z = x - x.max(axis=d, keepdims=True)
-    if z.dtype == _F32 and z.size <= _WIDEN_LIMIT and xp is np:
-        e = np.exp(z.astype(_F64)).astype(_F32)
-    else:
-        e = xp.exp(z)
-    return z, e
+    m = x.max(axis=d, keepdims=True)
+    z = x - m
+    return z, xp.exp(z), m
+
+
+def _row_sum(e, d):
+    """Sum over ``d`` in PyTorch's order: along the last dim, its vectorised reduce_all
+    (16 lanes, blocks added in turn, the tail into the first lanes, then a lane tree; below
+    16 elements, left to right); along other dims, left to right (NumPy's order there)."""
+    n = e.shape[d]
+    if d != e.ndim - 1 or e.__class__ is not np.ndarray or n < 8:
+        return _add_reduce(e, d, None, None, True)
+    if n < _LANES:
+        return np.add.accumulate(e, d)[..., -1:]
+    full = n - n % _LANES
+    lead = e.shape[:-1]
+    acc = _add_reduce(e[..., :full].reshape(lead + (full // _LANES, _LANES)), -2)
+    if full < n:
+        acc[..., :n - full] += e[..., full:]
+    h = _LANES // 2
+    while h:
+        acc = acc[..., :h] + acc[..., h:2 * h]
+        h //= 2
+    return acc
 
 
 def _softmax_array(x, d, safe=False):
@@ -76,14 +104,14 @@ def _softmax_array(x, d, safe=False):
     half = x.dtype.itemsize == 2
     if half:
         x = x.astype(_F32)
-    _, e = _exp_shifted(x, d)
-    s = e.sum(axis=d, keepdims=True)
+    _, e, m = _exp_shifted(x, d)
+    s = _row_sum(e, d)
     if d == x.ndim - 1:
         e *= 1 / s             # PyTorch's last-dim kernel multiplies by the reciprocal
     else:
         e /= s
     if safe:                   # _safe_softmax: rows of -inf give 0, not nan
-        e[np.broadcast_to(x.max(axis=d, keepdims=True) == -np.inf, e.shape)] = 0
+        e[np.broadcast_to(m == -np.inf, e.shape)] = 0
     return e.astype(np.float16) if half else e
 
 
@@ -95,8 +123,8 @@ def _log_softmax_array(x, d):
     half = x.dtype.itemsize == 2
     if half:
         x = x.astype(_F32)
-    z, e = _exp_shifted(x, d)
-    s = e.sum(axis=d, keepdims=True)
+    z, e, _ = _exp_shifted(x, d)
+    s = _row_sum(e, d)
     if s.dtype == _F32 and s.size <= _WIDEN_LIMIT:
         ls = np.log(s.astype(_F64)).astype(_F32)
     else:
