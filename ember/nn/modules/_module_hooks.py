@@ -9,6 +9,7 @@ slower path and the code that tells a user which submodule an error came from.
 tensor([0.], grad_fn=<MulBackward0>)
 """
 from collections import OrderedDict
+import warnings
 
 from ..._tensor import Tensor
 from ...autograd.function import Function
@@ -161,6 +162,12 @@ class _BackwardHookState:
                 grads = _as_tuple(res)
         self.grad_outputs = grads
         if self.n_inputs == 0 or self.grad_inputs_unreachable:
+            if self.hooks:
+                warnings.warn('Full backward hook is firing when gradients are computed with '
+                              'respect to module outputs since no inputs require gradients. See '
+                              'https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html'
+                              '#torch.nn.Module.register_full_backward_hook for more details.',
+                              stacklevel=5)
             for hook in self.hooks:
                 hook(self.module, (None,) * max(self.n_inputs, 1), grads)
         return grads
