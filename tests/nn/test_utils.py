@@ -506,3 +506,26 @@ def test_parametrize_errors():
         P.remove_parametrizations(m, 'bias', leave_parametrized=False)
     with pytest.raises(ValueError, match='ParametrizationList requires one or more modules.'):
         P.ParametrizationList([], ember.ones(2))
+
+
+@pytest.mark.parametrize('kind', ['Conv2d', 'ConvTranspose2d'])
+def test_weight_and_spectral_norm_on_convs(kind):
+    """weight_norm (dim=0) and spectral_norm (dim 1 for transposed convs) on conv weights."""
+    if not hasattr(ember.nn, kind):
+        pytest.skip(f'ember.nn.{kind} is not implemented yet')
+    x = np.random.default_rng(0).standard_normal((2, 4, 6, 6)).astype('float32')
+    res = []
+    for lib in (torch, ember):
+        lib.manual_seed(3)
+        a = getattr(lib.nn, kind)(4, 6, 3)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', FutureWarning)
+            lib.nn.utils.weight_norm(a)
+        b = lib.nn.utils.spectral_norm(getattr(lib.nn, kind)(4, 6, 3))
+        xi = lib.tensor(x)
+        (a(xi).sum() + b(xi).square().sum()).backward()
+        res.append([a.weight_g.grad.numpy(), a.weight_v.grad.numpy(), b.weight_orig.grad.numpy(),
+                    b.weight_u.numpy(), b.weight_v.numpy(), a(xi).detach().numpy(),
+                    b(xi).detach().numpy()])
+    for k, (t, e) in enumerate(zip(*res)):
+        np.testing.assert_allclose(e, t, rtol=2e-4, atol=2e-5, err_msg=str(k))
