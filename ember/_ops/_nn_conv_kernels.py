@@ -15,6 +15,8 @@ scattered back (col2im) with one strided add per kernel position.
 (3,)
 """
 import itertools
+import sys
+import threading
 
 import numpy as np
 
@@ -40,6 +42,69 @@ class Geometry:
         return tuple(s + a + b for s, a, b in zip(self.S, self.lo, self.hi))
 
 
+# ---- scratch buffers ---------------------------------------------------------------------------
+# The big temporaries (im2col matrices, products before their final transposition) are taken
+# from a per-thread pool and reused once nothing else references them (checked by reference
+# count, so a matrix the graph still holds for backward is never handed out twice). Fresh
+# allocations of a few MB cost more than the copies themselves: every page is faulted in and
+# zeroed by the kernel.
+_local = threading.local()
+_POOL_BYTES = 1 << 28          # pooled memory per thread before the pool is dropped
+_POOL_MAX_ITEM = 1 << 26       # larger arrays are not pooled
+_FREE = None                   # reference count of an unused pooled array (measured below)
+
+
+def _pool():
+    pool = getattr(_local, 'pool', None)
+    if pool is None:
+        pool = _local.pool = {}
+        _local.nbytes = 0
+    return pool
+
+
+def scratch(xp, shape, dtype, zero=False):
+    """A C-contiguous array of ``shape`` whose previous contents are garbage (zeros if
+    ``zero``); it may be a pooled buffer no one else references any more."""
+    if xp is not np:
+        return xp.zeros(shape, dtype) if zero else xp.empty(shape, dtype)
+    dtype = np.dtype(dtype)
+    key = (shape, dtype)
+    pool = _pool()
+    entries = pool.get(key)
+    if entries is not None:
+        for a in entries:
+            if sys.getrefcount(a) == _FREE:
+                if zero:
+                    a.fill(0)
+                return a
+    a = np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
+    if a.nbytes <= _POOL_MAX_ITEM:
+        if _local.nbytes + a.nbytes > _POOL_BYTES:
+            pool.clear()
+            _local.nbytes = 0
+            entries = None
+        if entries is None:
+            entries = pool[key] = []
+        if len(entries) < 4:
+            entries.append(a)
+            _local.nbytes += a.nbytes
+    return a
+
+
+def _measure_free():
+    global _FREE
+    _FREE = 1 << 30
+    probe = scratch(np, (1,), np.uint8)
+    del probe
+    entries = _pool()[((1,), np.dtype(np.uint8))]
+    for a in entries:                    # the same references as in scratch()
+        _FREE = sys.getrefcount(a)
+    entries.clear()
+
+
+_measure_free()
+
+
 def _as_strided(xp, arr, shape, strides):
     if xp is np:
         return np.lib.stride_tricks.as_strided(arr, shape, strides, writeable=False)
@@ -57,9 +122,11 @@ def channels_last_padded(x, geo):
     xp = xp_of(x)
     xt = x.transpose(_to_last(x))
     if not geo.pad:
-        return xp.ascontiguousarray(xt)
+        buf = scratch(xp, xt.shape, x.dtype)
+        buf[...] = xt
+        return buf
     shape = (x.shape[1],) + geo.padded() + (x.shape[0],)
-    buf = xp.zeros(shape, x.dtype)
+    buf = scratch(xp, shape, x.dtype, zero=True)
     buf[(slice(None),) + tuple(slice(a, a + s) for a, s in zip(geo.lo, geo.S))] = xt
     return buf
 
@@ -74,7 +141,9 @@ def im2col(x, geo):
     view = _as_strided(xp, xt, (xt.shape[0],) + geo.K + geo.out + (xt.shape[-1],),
                        (st[0],) + tuple(s * dl for s, dl in zip(sp, geo.dil))
                        + tuple(s * t for s, t in zip(sp, geo.stride)) + (st[-1],))
-    cols = xp.ascontiguousarray(view)
+    cols = scratch(xp, view.shape, x.dtype)
+    cols[...] = view
+    del xt, view
     g = geo.groups
     return cols.reshape(g, x.shape[1] // g * _prod(geo.K), _prod(geo.out) * x.shape[0])
 
@@ -89,7 +158,9 @@ def _prod(t):
 def grad_to_rows(gy, groups):
     """Output-shaped ``gy`` (N, OC, *O) as a contiguous (G, OCg, prod(O)*N) array."""
     xp = xp_of(gy)
-    gt = xp.ascontiguousarray(gy.transpose(_to_last(gy)))
+    src = gy.transpose(_to_last(gy))
+    gt = scratch(xp, src.shape, gy.dtype)
+    gt[...] = src
     return gt.reshape(groups, gy.shape[1] // groups, gt.size // gy.shape[1] if gy.shape[1] else 0)
 
 
@@ -101,11 +172,18 @@ def rows_to_output(y, oc, out, n):
     return xp.ascontiguousarray(y.transpose((d + 1, 0) + tuple(range(1, d + 1))))
 
 
-def _mm(a, b):
-    """Per-group matrix product of (G, m, k) @ (G, k, n) (a plain GEMM for one group)."""
+def _mm(a, b, pooled=True):
+    """Per-group matrix product of (G, m, k) @ (G, k, n) (a plain GEMM for one group); the
+    result is a scratch buffer unless ``pooled`` is false."""
+    xp = xp_of(a)
+    shape = (a.shape[0], a.shape[1], b.shape[2])
+    dtype = np.result_type(a.dtype, b.dtype)
+    out = scratch(xp, shape, dtype) if pooled else xp.empty(shape, dtype)
     if a.shape[0] == 1:
-        return (a[0] @ b[0])[None]
-    return xp_of(a).matmul(a, b)
+        xp.matmul(a[0], b[0], out=out[0])
+    else:
+        xp.matmul(a, b, out=out)
+    return out
 
 
 def conv_forward(x, w, geo, bias=None, keep_cols=False):
@@ -128,7 +206,7 @@ def conv_from_cols(cols, w, geo, n, bias=None):
 
 def weight_grad(cols, gy_rows, wshape):
     """Gradient of the weight: (G, OCg, LN) @ (G, LN, CgK) -> weight shape."""
-    return _mm(gy_rows, cols.transpose(0, 2, 1)).reshape(wshape)
+    return _mm(gy_rows, cols.transpose(0, 2, 1), pooled=False).reshape(wshape)
 
 
 def col2im(gcols, geo, n, c):
@@ -136,7 +214,7 @@ def col2im(gcols, geo, n, c):
     xp = xp_of(gcols)
     d = len(geo.K)
     gcols = gcols.reshape((c,) + geo.K + geo.out + (n,))
-    buf = xp.zeros((c,) + geo.padded() + (n,), gcols.dtype)
+    buf = scratch(xp, (c,) + geo.padded() + (n,), gcols.dtype, zero=True)
     spans = [[slice(k * dl, k * dl + (o - 1) * st + 1, st) for k in range(kk)]
              for kk, dl, o, st in zip(geo.K, geo.dil, geo.out, geo.stride)]
     full = slice(None)

@@ -292,7 +292,7 @@ def _geometry(fname, x, w, b, stride, padding, dilation, groups, transposed, out
     _check_dilation(dilation, True)
     So = tuple((s - 1) * st - 2 * p + dl * (kk - 1) + op + 1
                for s, st, p, dl, kk, op in zip(S, stride, lo, dilation, ks, output_padding))
-    if any(o <= 0 for o in So):
+    if any(o - op < 0 for o, op in zip(So, output_padding)):
         shown_in = S if k > 1 else (1,) + S
         shown_out = So if k > 1 else (1,) + So
         raise RuntimeError(f'Given input size per channel: ({_fmt(shown_in)}). Calculated output '

@@ -67,9 +67,9 @@ def _constant(input, pad, value):
         lo, hi = pad[2 * i], pad[2 * i + 1]
         n = shape[ax]
         new = n + lo + hi
-        if new < 0:
+        if n + min(lo, 0) + min(hi, 0) < 0:
             raise RuntimeError(f'narrow(): length must be non-negative. (pad: dimension {ax} of '
-                               f'size {n} with padding ({lo}, {hi}) would have size {new})')
+                               f'size {n} cannot be cropped by ({lo}, {hi}))')
         shape[ax] = new
         s0, s1 = max(-lo, 0), n - max(-hi, 0)
         src[ax] = slice(s0, max(s1, s0))
@@ -208,6 +208,21 @@ def _unsupported(k, nd):
         '  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)')
 
 
+def _check_output_size(shape, pad, k):
+    """PyTorch's errors for reflect/replicate padding that crops a dimension away."""
+    nd = len(shape)
+    ins = [shape[nd - 1 - i] for i in range(k)][::-1]
+    outs = [shape[nd - 1 - i] + pad[2 * i] + pad[2 * i + 1] for i in range(k)][::-1]
+    if all(o < 1 for o in outs):
+        names = 'DHW'[3 - k:]
+        raise RuntimeError(f'input ({", ".join(f"{a}: {b}" for a, b in zip(names, ins))}) is too '
+                           f'small. Calculated output {" ".join(f"{a}: {b}" for a, b in zip(names, outs))}')
+    if any(o < 0 for o in outs):
+        out_shape = list(shape[:nd - k]) + outs
+        raise RuntimeError(f'Trying to create tensor with negative dimension '
+                           f'{next(o for o in outs if o < 0)}: {out_shape}')
+
+
 def _non_constant(input, pad, mode):
     x = input._data
     nd = x.ndim
@@ -240,14 +255,13 @@ def _non_constant(input, pad, mode):
             if n + lo + hi < 0:
                 raise RuntimeError('Negative padding value is resulting in an empty dimension '
                                    f'(dimension {ax} has size {n}, padding ({lo}, {hi}))')
-        elif k == 1 and n + lo + hi < 1:
-            raise RuntimeError(f'input (W: {n}) is too small. Calculated output W: '
-                               f'{n + lo + hi}')
         if lo == 0 and hi == 0:
             continue
         axes.append(ax)
         maps.append(_index_map(mode, n, lo, hi))
         sizes.append(n)
+    if mode != 'circular':
+        _check_output_size(x.shape, pad, k)
     name = _NAMES[mode].format(k)
     return _gather_op(input, _Maps(axes, maps, sizes, name))
 
