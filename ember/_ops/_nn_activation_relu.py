@@ -7,8 +7,8 @@ tensor([-0.1000,  2.0000])
 """
 from ._base import Tensor, wrap, record, STATE, xp_of, np
 from ._elementwise import not_a_tensor, not_implemented_for
-from ._nn_activation_common import (float_data, compute, mask_grad, scale_grad, where_mask,
-                                    inplace_of)
+from ._nn_activation_common import (float_data, compute, tr, mask_grad, scale_grad,
+                                    where_mask, inplace_of, blend, factor)
 from .pointwise import relu as _relu, METHODS as _PW
 from .. import _dtype as D
 from .._distributions._common import _u53_draws
@@ -91,9 +91,7 @@ def relu6(input, inplace=False):
 # ---- leaky_relu -----------------------------------------------------------------------------
 def _leaky_relu(input, negative_slope=0.01, _result=False):
     x = float_data(input, 'leaky_relu_cpu', 'leaky_relu')
-    s = x.dtype.type(negative_slope)
-    res = wrap(np.where(x > 0, x, x * s) if x.__class__ is np.ndarray else
-               xp_of(x).where(x > 0, x, x * s))
+    res = wrap(_leaky(x, negative_slope))
     if not (input._rg and STATE.enabled):
         return res
     if _result:
@@ -103,10 +101,17 @@ def _leaky_relu(input, negative_slope=0.01, _result=False):
                   ctx=negative_slope)
 
 
+def _leaky(x, slope):
+    """``x`` where positive, else ``slope * x`` (PyTorch's x * slope, in x's dtype)."""
+    s = x.dtype.type(slope)
+    if x.__class__ is np.ndarray:
+        return x * factor(x > 0, s, x.dtype)
+    return xp_of(x).where(x > 0, x, x * s)
+
+
 def _leaky_grad(grad, src, slope):
     g = grad._data
-    factor = np.where(src._data > 0, g.dtype.type(1), g.dtype.type(slope))
-    return scale_grad(grad, factor, src)
+    return scale_grad(grad, factor(src._data > 0, g.dtype.type(slope), g.dtype), src)
 
 
 def _leaky_relu_backward(node, grad):
@@ -175,7 +180,7 @@ def prelu(input, weight):
     if x.dtype.kind != 'f':
         raise not_implemented_for('prelu_cpu', x.dtype)
     wb = _prelu_weight_view(w, x.ndim)
-    res = wrap(np.where(x > 0, x, wb * x))
+    res = wrap(x * factor(x > 0, wb, x.dtype))
     if not STATE.enabled or not (input._rg or weight._rg):
         return res
     return record(res, 'PreluKernelBackward0', _prelu_backward, (input, weight),
@@ -231,8 +236,7 @@ def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None, 
     else:
         if x.dtype.kind != 'f':
             raise not_implemented_for('leaky_relu_cpu', x.dtype)
-        s = x.dtype.type((lower + upper) / 2)
-        res = wrap(np.where(x > 0, x, x * s))
+        res = wrap(_leaky(x, (lower + upper) / 2))
         noise = None
     if not (input._rg and STATE.enabled):
         return res
@@ -315,7 +319,7 @@ def _threshold(input, threshold, value, _result=False):
     if x.dtype.kind == 'b':
         raise not_implemented_for('threshold_cpu', x.dtype)
     t = x.dtype.type
-    res = wrap(xp_of(x).where(x <= t(threshold), t(value), x))
+    res = wrap(blend(x <= t(threshold), t(value), x))
     if not (input._rg and STATE.enabled):
         return res
     # ThresholdBackward1 (threshold_) also masks by the input before the write, as PyTorch
@@ -355,7 +359,12 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def _elu_forward(x, negcoef, poscoef, negiptcoef):
-    return np.where(x > 0, x * poscoef, np.expm1(x * negiptcoef) * negcoef)
+    # x * poscoef where positive, else expm1(x * negiptcoef) * negcoef, in x's dtype: each
+    # side is +0 where the other applies, so their sum selects without a (slow) where
+    t = x.dtype.type
+    r = np.maximum(x, 0) * t(poscoef)
+    r += tr(np.expm1, np.minimum(x, 0) * t(negiptcoef)) * t(negcoef)
+    return r
 
 
 def _elu(input, alpha, scale, input_scale, name, kernel_name, grad_name):

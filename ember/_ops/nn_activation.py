@@ -76,24 +76,14 @@ def _exp_shifted(x, d):
 
 
 def _row_sum(e, d):
-    """Sum over ``d`` in PyTorch's order: along the last dim, its vectorised reduce_all
-    (16 lanes, blocks added in turn, the tail into the first lanes, then a lane tree; below
-    16 elements, left to right); along other dims, left to right (NumPy's order there)."""
+    """Sum over ``d``, in PyTorch's order where that is cheap: along a last dim shorter than
+    its 16-lane vectors, left to right (NumPy pairs up from 8 elements on); other dims are
+    summed left to right by NumPy as by PyTorch. Longer last dims keep NumPy's (pairwise)
+    order: PyTorch's lane order costs several times the sum itself to reproduce."""
     n = e.shape[d]
-    if d != e.ndim - 1 or e.__class__ is not np.ndarray or n < 8:
-        return _add_reduce(e, d, None, None, True)
-    if n < _LANES:
+    if 8 <= n < _LANES and d == e.ndim - 1 and e.__class__ is np.ndarray:
         return np.add.accumulate(e, d)[..., -1:]
-    full = n - n % _LANES
-    lead = e.shape[:-1]
-    acc = _add_reduce(e[..., :full].reshape(lead + (full // _LANES, _LANES)), -2)
-    if full < n:
-        acc[..., :n - full] += e[..., full:]
-    h = _LANES // 2
-    while h:
-        acc = acc[..., :h] + acc[..., h:2 * h]
-        h //= 2
-    return acc
+    return _add_reduce(e, d, None, None, True)
 
 
 def _softmax_array(x, d, safe=False):

@@ -162,6 +162,38 @@ def _rrelu_train(rng, dtype):
             Sample((_away(arr(rng, (2, 3, 4), dtype, noncontig=True), (0,)),), desc='3d')]
 
 
+def _large(kinks=(0.0,), low=-3.0, high=3.0, kwargs=None):
+    """Inputs above 2048 elements (where selections blend arithmetically instead of using
+    NumPy's where), plus the same with inf/nan mixed in (forward only)."""
+    def gen(rng, dtype):
+        x = _away(arr(rng, (50, 60), dtype, low=low, high=high), kinks)
+        y = x.copy()
+        y[::7, ::5] = np.inf
+        y[3::7, 1::5] = -np.inf
+        y[5::11, 2::3] = np.nan
+        return [Sample((x,), dict(kwargs or {}), desc='large'),
+                Sample((y,), dict(kwargs or {}), grad=(), desc='large-inf-nan')]
+    return gen
+
+
+def _large_inf_grad(kinks=(0.0,), kwargs=None):
+    """A large input whose output gradient holds inf/nan where the op masks it out."""
+    def gen(rng, dtype):
+        return [Sample((_away(arr(rng, (50, 60), dtype), kinks),), dict(kwargs or {}),
+                       desc='large')]
+    return gen
+
+
+def _with_inf_grad(name, **fixed):
+    def call(lib, x, **k):
+        y = getattr(lib.nn.functional, name)(x, **fixed, **k)
+        w = lib.ones_like(y)
+        w[::3] = float('inf')
+        w[1::3] = float('nan')
+        return y * w
+    return call
+
+
 OPS = [
     # softmax family
     Op('softmax', _softmax_samples, covers=('F.softmax',)),
@@ -276,6 +308,28 @@ OPS = [
        call=_F('softshrink')),
     Op('F.softshrink_kinks', _at([-0.5, 0.5, 0.0, 1.0]), call=_F('softshrink'), gradcheck=False),
     Op('F.glu', _glu_samples, call=_F('glu')),
+    # large inputs: the arithmetic selection paths and their inf/nan fallbacks
+    *[Op(f'F.{name}_large', _large(**kw), call=_F(name), gradcheck=False,
+         gradgrad=name != 'hardsigmoid')
+      for name, kw in (('leaky_relu', {}), ('elu', {}), ('selu', {}), ('celu', {}),
+                       ('hardtanh', {'kinks': (-1.0, 1.0)}), ('relu6', {'kinks': (0.0, 6.0)}),
+                       ('hardshrink', {'kinks': (-0.5, 0.5)}),
+                       ('softshrink', {'kinks': (-0.5, 0.5)}),
+                       ('softplus', {'low': -30.0, 'high': 30.0}),
+                       ('hardsigmoid', {'kinks': (-3.0, 3.0)}),
+                       ('hardswish', {'kinks': (-3.0, 3.0)}), ('rrelu', {}),
+                       ('threshold', {'kinks': (0.1,), 'kwargs': {'threshold': 0.1,
+                                                                 'value': -2.0}}))],
+    Op('prelu_large', lambda rng, dt: [Sample((_away(arr(rng, (40, 3, 20), dt), (0,)),
+                                               arr(rng, (3,), dt)), desc='large')],
+       call=lambda lib, x, w: lib.prelu(x, w), gradcheck=False),
+    Op('softmax_large', lambda rng, dt: [Sample((arr(rng, (30, 100), dt, low=-20, high=20), 1),
+                                                desc='large')],
+       call=lambda lib, x, d: (lib.softmax(x, d), lib.log_softmax(x, d)), gradcheck=False),
+    *[Op(f'F.{name}_masked_inf_grad', _large_inf_grad(**kw), call=_with_inf_grad(name),
+         gradcheck=False, gradgrad=False)
+      for name, kw in (('hardtanh', {'kinks': (-1.0, 1.0)}), ('hardshrink', {'kinks': (-0.5, 0.5)}),
+                       ('leaky_relu', {}), ('elu', {}))],
     # random composites
     Op('F.gumbel_softmax', _gumbel_samples, call=_F('gumbel_softmax'), random=True),
     # hard=True: y_hard - y_soft.detach() + y_soft has y_soft's gradient by construction, which
