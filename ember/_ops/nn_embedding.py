@@ -152,8 +152,9 @@ def embedding_renorm_(input, indices, max_norm, norm_type):
     n = w.shape[0]
     if rows[0] < 0 or rows[-1] >= n:
         v = int(rows[0] if rows[0] < 0 else rows[-1])
-        raise IndexError(f'index {v} is out of bounds for dimension 0 with size {n} '
-                         f'(embedding with max_norm: valid indices are 0..{n - 1})')
+        raise IndexError(f'select(): index {v} out of range for tensor of size '
+                         f'[{n}, {w.shape[1]}] at dimension 0 (embedding with max_norm: valid '
+                         f'indices are 0..{n - 1})')
     sel = w[rows]
     norms = _row_norms(sel, float(norm_type)).astype(w.dtype).astype(np.float64)
     big = norms > max_norm

@@ -95,8 +95,8 @@ def _check_channels(x, tensors, kernel):
         if t is not None and t._data.size != c:
             raise RuntimeError(
                 f'{name} should contain {c} elements not {t._data.size} (the input has {c} '
-                f'channels in dim 1, shape {_shape_list(x.shape)}, but {name} was made for '
-                f'{t._data.size}: build the layer with num_features={c} or fix the layer '
+                f'channels in dim 1, shape {_shape_list(x.shape)}, but the layer was built '
+                f'for {t._data.size} features: use num_features={c}, or check the layer '
                 'before it)')
 
 

@@ -1,2 +1,116 @@
-"""nn.sparse layers (being written)."""
-__all__ = []
+"""``Embedding``: a lookup table of ``num_embeddings`` vectors of size ``embedding_dim``.
+
+Initialised with ``normal_(0, 1)`` (PyTorch's random stream) and the ``padding_idx`` row set to
+zero; that row receives no gradient.
+
+>>> emb = ember.nn.Embedding(10, 3, padding_idx=0)
+>>> emb
+Embedding(10, 3, padding_idx=0)
+>>> emb(ember.tensor([0]))
+tensor([[0., 0., 0.]], grad_fn=<EmbeddingBackward0>)
+"""
+from ... import empty, no_grad
+from .. import functional as F, init
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ['Embedding']
+
+
+def _check_padding_idx(padding_idx, num_embeddings):
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= num_embeddings:
+                raise AssertionError(f'Padding_idx must be within num_embeddings (got '
+                                     f'padding_idx={padding_idx} with num_embeddings='
+                                     f'{num_embeddings})')
+        elif padding_idx < 0:
+            if padding_idx < -num_embeddings:
+                raise AssertionError(f'Padding_idx must be within num_embeddings (got '
+                                     f'padding_idx={padding_idx} with num_embeddings='
+                                     f'{num_embeddings})')
+            padding_idx = num_embeddings + padding_idx
+    return padding_idx
+
+
+class Embedding(Module):
+    """Map integer indices to rows of a learned ``(num_embeddings, embedding_dim)`` matrix.
+
+    ``padding_idx``: that row starts at zero and gets no gradient. ``max_norm``: looked-up
+    rows with a larger ``norm_type``-norm are rescaled in place to ``max_norm``.
+    ``scale_grad_by_freq``: gradients divided by each index's count in the batch.
+
+    >>> _ = ember.manual_seed(0)
+    >>> ember.nn.Embedding(4, 2)(ember.tensor([[1, 3]])).shape
+    torch.Size([1, 2, 2])
+    """
+    __constants__ = ['num_embeddings', 'embedding_dim', 'padding_idx', 'max_norm', 'norm_type',
+                     'scale_grad_by_freq', 'sparse']
+
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None,
+                 norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
+                 _freeze=False, device=None, dtype=None):
+        super().__init__()
+        self.num_embeddings = num_embeddings
+        self.embedding_dim = embedding_dim
+        self.padding_idx = _check_padding_idx(padding_idx, num_embeddings)
+        self.max_norm = max_norm
+        self.norm_type = norm_type
+        self.scale_grad_by_freq = scale_grad_by_freq
+        if _weight is None:
+            self.weight = Parameter(empty((num_embeddings, embedding_dim), device=device,
+                                          dtype=dtype), requires_grad=not _freeze)
+            self.reset_parameters()
+        else:
+            if list(_weight.shape) != [num_embeddings, embedding_dim]:
+                raise AssertionError(
+                    'Shape of weight does not match num_embeddings and embedding_dim (got '
+                    f'{list(_weight.shape)}, expected [{num_embeddings}, {embedding_dim}])')
+            self.weight = Parameter(_weight, requires_grad=not _freeze)
+        self.sparse = sparse
+
+    def reset_parameters(self):
+        """Weight from ``normal_(0, 1)``, then the padding row zeroed."""
+        init.normal_(self.weight)
+        self._fill_padding_idx_with_zero()
+
+    def _fill_padding_idx_with_zero(self):
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx].fill_(0)
+
+    def forward(self, input):
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                           self.scale_grad_by_freq, self.sparse)
+
+    def extra_repr(self):
+        s = f'{self.num_embeddings}, {self.embedding_dim}'
+        if self.padding_idx is not None:
+            s += f', padding_idx={self.padding_idx}'
+        if self.max_norm is not None:
+            s += f', max_norm={self.max_norm}'
+        if self.norm_type != 2:
+            s += f', norm_type={self.norm_type}'
+        if self.scale_grad_by_freq is not False:
+            s += f', scale_grad_by_freq={self.scale_grad_by_freq}'
+        if self.sparse is not False:
+            s += ', sparse=True'
+        return s
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None,
+                        norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+        """An Embedding whose weight is ``embeddings`` (2-D); frozen unless
+        ``freeze=False``.
+
+        >>> emb = ember.nn.Embedding.from_pretrained(ember.tensor([[1., 2.], [3., 4.]]))
+        >>> emb(ember.tensor([1])), emb.weight.requires_grad
+        (tensor([[3., 4.]]), False)
+        """
+        if embeddings.dim() != 2:
+            raise AssertionError('Embeddings parameter is expected to be 2-dimensional (got '
+                                 f'shape {list(embeddings.shape)})')
+        rows, cols = embeddings.shape
+        return cls(num_embeddings=rows, embedding_dim=cols, _weight=embeddings, _freeze=freeze,
+                   padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
+                   scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
