@@ -103,6 +103,8 @@ def _leaky_relu(input, negative_slope=0.01, _result=False):
 
 def _leaky(x, slope):
     """``x`` where positive, else ``slope * x`` (PyTorch's x * slope, in x's dtype)."""
+    if x.dtype == np.float16:          # PyTorch's opmath: float32, one rounding
+        return _leaky(x.astype(_F32), slope).astype(np.float16)
     s = x.dtype.type(slope)
     if x.__class__ is np.ndarray:
         return x * factor(x > 0, s, x.dtype)

@@ -219,7 +219,7 @@ def _hardsigmoid_forward(x):
 
 def _hardsigmoid(input):
     x = float_data(input, 'hardsigmoid_cpu', 'hardsigmoid')
-    res = wrap(quiet(_hardsigmoid_forward, x).astype(x.dtype, copy=False))
+    res = wrap(compute(_hardsigmoid_forward, x))
     if not (input._rg and STATE.enabled):
         return res
     return record(res, 'HardsigmoidBackward0', _hardsigmoid_backward, (input,), (input,))
@@ -256,7 +256,7 @@ def _hardswish_forward(x):
 
 def _hardswish(input):
     x = float_data(input, 'hardswish_cpu', 'hardswish')
-    res = wrap(quiet(_hardswish_forward, x).astype(x.dtype, copy=False))
+    res = wrap(compute(_hardswish_forward, x))
     if not (input._rg and STATE.enabled):
         return res
     return record(res, 'HardswishBackward0', _hardswish_backward, (input,), (input,))

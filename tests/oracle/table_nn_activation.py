@@ -330,6 +330,12 @@ OPS = [
          gradcheck=False, gradgrad=False)
       for name, kw in (('hardtanh', {'kinks': (-1.0, 1.0)}), ('hardshrink', {'kinks': (-0.5, 0.5)}),
                        ('leaky_relu', {}), ('elu', {}))],
+    # float16 runs in float32 (PyTorch's opmath) with one rounding
+    Op('F.activations_float16', _unary(low=-4, high=4), dtypes=('float16',), differentiable=False,
+       call=lambda lib, x: tuple(getattr(lib.nn.functional, n)(x) for n in (
+           'relu6', 'hardtanh', 'leaky_relu', 'rrelu', 'elu', 'selu', 'celu', 'silu', 'mish',
+           'logsigmoid', 'softplus', 'softsign', 'tanhshrink', 'hardsigmoid', 'hardswish',
+           'hardshrink', 'softshrink', 'gelu'))),
     # random composites
     Op('F.gumbel_softmax', _gumbel_samples, call=_F('gumbel_softmax'), random=True),
     # hard=True: y_hard - y_soft.detach() + y_soft has y_soft's gradient by construction, which
