@@ -64,6 +64,13 @@ def _fma(a, b, c):
     return a * b + c
 
 
+def _rsum(a, axis, keepdims=False):
+    """Sum over ``axis`` (ufunc.reduce directly for NumPy: no Python wrapper)."""
+    if a.__class__ is np.ndarray:
+        return np.add.reduce(a, axis, None, None, keepdims)
+    return a.sum(axis, keepdims=keepdims)
+
+
 def _exact(x):
     return x.dtype == _F32 and x.size <= _EXACT_LIMIT and x.__class__ is np.ndarray
 
@@ -123,8 +130,11 @@ def _bn_forward(input, weight, bias, running_mean, running_var, training, moment
             d = x3 - mean[:, None]
             d *= d
             var_sum = d.sum((0, 2), acc).astype(dt, copy=False)
-            with np.errstate(divide='ignore', invalid='ignore'):
+            if eps > 0:
                 invstd = (1 / xp.sqrt(var_sum.astype(np.float64) / n + eps)).astype(dt)
+            else:
+                with np.errstate(divide='ignore', invalid='ignore'):
+                    invstd = (1 / xp.sqrt(var_sum.astype(np.float64) / n + eps)).astype(dt)
             if running_mean is not None or running_var is not None:
                 if momentum is None:
                     raise TypeError("batch_norm(): argument 'momentum' must be float, not "
@@ -138,8 +148,11 @@ def _bn_forward(input, weight, bias, running_mean, running_var, training, moment
                     _update_running(running_mean,
                                     m * mean + m1 * running_mean._data.reshape(-1))
                 if running_var is not None:
-                    with np.errstate(divide='ignore', invalid='ignore'):
+                    if n > 1:
                         unbiased = var_sum / dt.type(n - 1)
+                    else:
+                        with np.errstate(divide='ignore', invalid='ignore'):
+                            unbiased = var_sum / dt.type(n - 1)
                     _update_running(running_var, _fma(unbiased, m, m1 * running_var._data
                                                       .reshape(-1)))
     else:
@@ -152,7 +165,7 @@ def _bn_forward(input, weight, bias, running_mean, running_var, training, moment
                                '(pass running statistics, or training=True to normalize with '
                                'the batch statistics)')
         mean = running_mean._data.reshape(-1)
-        with np.errstate(divide='ignore', invalid='ignore'):
+        with np.errstate(divide='ignore', invalid='ignore'):   # a zero or negative variance
             invstd = 1 / xp.sqrt(running_var._data.reshape(-1) + dt.type(eps))
     alpha = invstd if weight is None else invstd * weight._data.reshape(-1)
     b = 0 if bias is None else bias._data.reshape(-1)
@@ -425,7 +438,7 @@ def _native_layer_norm(input, normalized_shape, weight, bias, eps, kernel='layer
         rstd = xp.full((x2.shape[0], 1), np.nan if kk == 0 else 0, dt)
         out = x2.copy()
     else:
-        mean = x2.mean(1, keepdims=True)
+        mean = _rsum(x2, 1, True) / dt.type(kk)
         out = x2 - mean
         var = xp.einsum('ij,ij->i', out, out)[:, None] / dt.type(kk)
         rstd = 1 / xp.sqrt(var + dt.type(eps))
@@ -467,14 +480,14 @@ def _layer_norm_backward(node, grad):
         xhat = x2 - mean
         xhat *= rstd
     if need_w:
-        gw = wrap((g2 * xhat).sum(0).reshape(w_t.shape))
+        gw = wrap(xp.einsum('ij,ij->j', g2, xhat).reshape(w_t.shape))
     if need_b:
-        gb = wrap(g2.sum(0).reshape(node.meta[2][0]))
+        gb = wrap(_rsum(g2, 0).reshape(node.meta[2][0]))
     if need_x:
         gwx = g2 if w_t is None else g2 * w_t._data.reshape(1, -1)
         if kk:
             ds = xp.einsum('ij,ij->i', gwx, xhat)[:, None] / kk
-            db = gwx.mean(1, keepdims=True)
+            db = _rsum(gwx, 1, True) / kk
             xhat *= ds
             d = gwx - db
             d -= xhat
