@@ -117,33 +117,83 @@ def _to_last(x):
     return tuple(range(1, n)) + (0,)
 
 
+def _phase_grid(geo):
+    """Per dim: the stride ``s`` and ``Q = ceil(padded / s)``. Position ``p`` of the padded
+    input lives at phase ``p % s``, row ``p // s`` of the phase-major layout."""
+    return tuple(-(-p // st) for p, st in zip(geo.padded(), geo.stride))
+
+
+def _phase_slices(geo, r):
+    """For phase ``r`` (a tuple): slices of the phase rows and of the unpadded input that
+    hold the same elements."""
+    rows, src = [], []
+    for ri, st, a, size in zip(r, geo.stride, geo.lo, geo.S):
+        q0 = max(-(-(a - ri) // st), 0)           # first row whose position is >= lo
+        j0 = q0 * st + ri - a                     # its input index
+        cnt = max(-(-(size - j0) // st), 0) if j0 < size else 0
+        rows.append(slice(q0, q0 + cnt))
+        src.append(slice(j0, j0 + (cnt - 1) * st + 1 if cnt else j0, st))
+    return tuple(rows), tuple(src)
+
+
+def _strided(geo):
+    return any(st != 1 for st in geo.stride)
+
+
 def channels_last_padded(x, geo):
-    """The input as a contiguous ``(C, *Sp, N)`` array with the zero padding applied."""
+    """The input as a contiguous zero-padded ``(C, *Sp, N)`` array; for a strided geometry
+    the phase-major ``(C, *stride, *Q, N)`` layout (see :func:`_phase_grid`)."""
     xp = xp_of(x)
+    c, n = x.shape[1], x.shape[0]
+    if _strided(geo):
+        buf = scratch(xp, (c,) + geo.stride + _phase_grid(geo) + (n,), x.dtype, zero=True)
+        full = (slice(None),)
+        for r in itertools.product(*[range(st) for st in geo.stride]):
+            rows, src = _phase_slices(geo, r)
+            buf[full + r + rows] = x[full + full + src].transpose(_to_last(x))
+        return buf
     xt = x.transpose(_to_last(x))
     if not geo.pad:
         buf = scratch(xp, xt.shape, x.dtype)
         buf[...] = xt
         return buf
-    shape = (x.shape[1],) + geo.padded() + (x.shape[0],)
+    shape = (c,) + geo.padded() + (n,)
     buf = scratch(xp, shape, x.dtype, zero=True)
     buf[(slice(None),) + tuple(slice(a, a + s) for a, s in zip(geo.lo, geo.S))] = xt
     return buf
+
+
+def _kernel_offsets(geo):
+    """Per kernel position: its phase and first row in the phase-major layout."""
+    per_dim = [[((k * dl) % st, (k * dl) // st) for k in range(kk)]
+               for kk, dl, st in zip(geo.K, geo.dil, geo.stride)]
+    for kpos in itertools.product(*[range(k) for k in geo.K]):
+        offs = [per_dim[i][k] for i, k in enumerate(kpos)]
+        yield (kpos, tuple(o[0] for o in offs),
+               tuple(slice(o[1], o[1] + out) for o, out in zip(offs, geo.out)))
 
 
 def im2col(x, geo):
     """``cols`` of shape (G, Cg*prod(K), prod(O)*N) for input ``x`` (N, C, *S)."""
     xp = xp_of(x)
     xt = channels_last_padded(x, geo)
-    st = xt.strides
     d = len(geo.K)
-    sp = st[1:1 + d]
-    view = _as_strided(xp, xt, (xt.shape[0],) + geo.K + geo.out + (xt.shape[-1],),
-                       (st[0],) + tuple(s * dl for s, dl in zip(sp, geo.dil))
-                       + tuple(s * t for s, t in zip(sp, geo.stride)) + (st[-1],))
-    cols = scratch(xp, view.shape, x.dtype)
-    cols[...] = view
-    del xt, view
+    shape = (xt.shape[0],) + geo.K + geo.out + (xt.shape[-1],)
+    cols = scratch(xp, shape, x.dtype)
+    if _strided(geo):
+        # one copy per kernel position, each a block of whole rows of a phase
+        full = (slice(None),)
+        for kpos, phase, rows in _kernel_offsets(geo):
+            cols[full + kpos] = xt[full + phase + rows]
+    else:
+        st = xt.strides
+        sp = st[1:1 + d]
+        view = _as_strided(xp, xt, shape,
+                           (st[0],) + tuple(s * dl for s, dl in zip(sp, geo.dil))
+                           + sp + (st[-1],))
+        cols[...] = view
+        del view
+    del xt
     g = geo.groups
     return cols.reshape(g, x.shape[1] // g * _prod(geo.K), _prod(geo.out) * x.shape[0])
 
@@ -214,23 +264,30 @@ def col2im(gcols, geo, n, c):
     xp = xp_of(gcols)
     d = len(geo.K)
     gcols = gcols.reshape((c,) + geo.K + geo.out + (n,))
-    buf = scratch(xp, (c,) + geo.padded() + (n,), gcols.dtype, zero=True)
-    spans = [[slice(k * dl, k * dl + (o - 1) * st + 1, st) for k in range(kk)]
-             for kk, dl, o, st in zip(geo.K, geo.dil, geo.out, geo.stride)]
-    full = slice(None)
-    if geo.out and all(o == 1 or st >= (kk - 1) * dl + 1
-                       for o, st, kk, dl in zip(geo.out, geo.stride, geo.K, geo.dil)):
-        # windows do not overlap: every position is written at most once
-        for kpos in itertools.product(*[range(k) for k in geo.K]):
-            sl = (full,) + tuple(spans[i][kpos[i]] for i in range(d))
-            buf[sl] = gcols[(full,) + kpos]
+    strided = _strided(geo)
+    full = (slice(None),)
+    if strided:
+        buf = scratch(xp, (c,) + geo.stride + _phase_grid(geo) + (n,), gcols.dtype, zero=True)
     else:
-        for kpos in itertools.product(*[range(k) for k in geo.K]):
-            sl = (full,) + tuple(spans[i][kpos[i]] for i in range(d))
-            buf[sl] += gcols[(full,) + kpos]
+        buf = scratch(xp, (c,) + geo.padded() + (n,), gcols.dtype, zero=True)
+    overlap = not (geo.out and all(o == 1 or st >= (kk - 1) * dl + 1 for o, st, kk, dl in
+                                   zip(geo.out, geo.stride, geo.K, geo.dil)))
+    for kpos, phase, rows in _kernel_offsets(geo):
+        sl = full + (phase if strided else ()) + rows
+        if overlap:
+            buf[sl] += gcols[full + kpos]
+        else:                       # windows do not overlap: each position is written once
+            buf[sl] = gcols[full + kpos]
+    back = (d + 1, 0) + tuple(range(1, d + 1))
+    if strided:
+        out = xp.empty((n, c) + geo.S, gcols.dtype)
+        for r in itertools.product(*[range(st) for st in geo.stride]):
+            rows, src = _phase_slices(geo, r)
+            out[full + full + src] = buf[full + r + rows].transpose(back)
+        return out
     if geo.pad:
-        buf = buf[(full,) + tuple(slice(a, a + s) for a, s in zip(geo.lo, geo.S))]
-    return xp.ascontiguousarray(buf.transpose((d + 1, 0) + tuple(range(1, d + 1))))
+        buf = buf[full + tuple(slice(a, a + s) for a, s in zip(geo.lo, geo.S))]
+    return xp.ascontiguousarray(buf.transpose(back))
 
 
 def input_grad(gy_rows, w, geo, n):
