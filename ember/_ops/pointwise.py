@@ -13,6 +13,7 @@ from ._elementwise import (inplace_method, write_out, quiet, quiet_backward,
                            not_a_tensor, not_implemented_for, zeros_for, zero_backward)
 from .binary import where
 from . import _special
+from ._nn_activation_common import masked
 
 __all__ = []
 METHODS = {}
@@ -135,7 +136,7 @@ def _where(cond, a, b):
 def _relu_backward(g, x, y):
     # PyTorch's threshold_backward: its own node, so a create_graph gradient depends on y
     mask = y._data > 0
-    res = wrap(np.where(mask, g._data, 0).astype(g._data.dtype, copy=False))
+    res = wrap(masked(g._data, mask))
     return record(res, 'ThresholdBackwardBackward0', _threshold_backward_backward, (g, y),
                   ctx=mask)
 
