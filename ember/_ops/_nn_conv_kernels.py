@@ -49,8 +49,9 @@ class Geometry:
 # allocations of a few MB cost more than the copies themselves: every page is faulted in and
 # zeroed by the kernel.
 _local = threading.local()
-_POOL_BYTES = 1 << 28          # pooled memory per thread before the pool is dropped
-_POOL_MAX_ITEM = 1 << 26       # larger arrays are not pooled
+_POOL_BYTES = 1 << 27          # pooled memory per thread before the pool is dropped
+_POOL_MAX_ITEM = 1 << 25       # larger arrays are not pooled
+_POOL_PER_SHAPE = 8
 _FREE = None                   # reference count of an unused pooled array (measured below)
 
 
@@ -85,10 +86,16 @@ def scratch(xp, shape, dtype, zero=False):
             entries = None
         if entries is None:
             entries = pool[key] = []
-        if len(entries) < 4:
+        if len(entries) < _POOL_PER_SHAPE:
             entries.append(a)
             _local.nbytes += a.nbytes
     return a
+
+
+def release_scratch():
+    """Drop this thread's pooled buffers (arrays still in use stay valid)."""
+    _pool().clear()
+    _local.nbytes = 0
 
 
 def _measure_free():
