@@ -125,11 +125,15 @@ def _bn_forward(input, weight, bias, running_mean, running_var, training, moment
             mean = xp.zeros(c, dt)
             invstd = xp.full(c, np.nan, dt)
         else:
-            acc = np.float64 if dt == _F32 else None
-            mean = (x3.sum((0, 2), acc) / n).astype(dt, copy=False)
-            d = x3 - mean[:, None]
-            d *= d
-            var_sum = d.sum((0, 2), acc).astype(dt, copy=False)
+            if exact:     # PyTorch's sums in double, bit for bit
+                mean = (x3.sum((0, 2), np.float64) / n).astype(dt)
+                d = x3 - mean[:, None]
+                d *= d
+                var_sum = d.sum((0, 2), np.float64).astype(dt)
+            else:         # einsum: SIMD sums, as accurate as NumPy's pairwise ones here
+                mean = xp.einsum('ncs->c', x3) / dt.type(n)
+                d = x3 - mean[:, None]
+                var_sum = xp.einsum('ncs,ncs->c', d, d)
             if eps > 0:
                 invstd = (1 / xp.sqrt(var_sum.astype(np.float64) / n + eps)).astype(dt)
             else:
@@ -212,21 +216,25 @@ def _batch_norm_backward(node, grad):
     g3 = g.reshape(n_b, c, -1)
     n = n_b * x3.shape[2]
     dt = x.dtype
-    acc = np.float64 if dt == _F32 else None
-    sum_g = g3.sum((0, 2), acc).astype(dt, copy=False)
+    xp = xp_of(x)
     xc = x3 - mean[:, None]
-    dotp = (xc * g3).sum((0, 2), acc).astype(dt, copy=False) if (
-        need_w or (need_x and training)) else None
+    need_dotp = need_w or (need_x and training)
+    if _exact(x):           # PyTorch sums in double
+        sum_g = g3.sum((0, 2), np.float64).astype(dt)
+        dotp = (xc * g3).sum((0, 2), np.float64).astype(dt) if need_dotp else None
+    else:
+        sum_g = xp.einsum('ncs->c', g3)
+        dotp = xp.einsum('ncs,ncs->c', xc, g3) if need_dotp else None
     gx = gw = gb = None
     if need_x:
         scale = invstd if w_t is None else invstd * w_t._data.reshape(-1)
         if training:
+            # dx = (g - mean(g) - xc * invstd^2 * mean(g * xc)) * invstd * w
             k = dotp * invstd * invstd / dt.type(n)
-            gm = sum_g / dt.type(n)
-            xc *= k[:, None]
-            d = g3 - gm[:, None]
+            xc *= (k * scale)[:, None]
+            d = g3 * scale[:, None]
             d -= xc
-            d *= scale[:, None]
+            d -= (sum_g / dt.type(n) * scale)[:, None]
         else:
             d = g3 * scale[:, None]
         gx = wrap(d.reshape(x.shape))
