@@ -64,6 +64,14 @@ def _fma(a, b, c):
     return a * b + c
 
 
+def _rest(shape, start=2):
+    """The product of ``shape[start:]`` (explicit, so empty tensors reshape too)."""
+    n = 1
+    for v in shape[start:]:
+        n *= v
+    return n
+
+
 def _rsum(a, axis, keepdims=False):
     """Sum over ``axis`` (ufunc.reduce directly for NumPy: no Python wrapper)."""
     if a.__class__ is np.ndarray:
@@ -115,7 +123,7 @@ def _bn_forward(input, weight, bias, running_mean, running_var, training, moment
                         ('weight', weight), ('bias', bias)), kernel)
     _same_dtype(x, (weight, bias, running_mean, running_var), kernel)
     n_b, c = x.shape[0], x.shape[1]
-    x3 = x.reshape(n_b, c, -1)
+    x3 = x.reshape(n_b, c, _rest(x.shape))
     n = n_b * x3.shape[2]
     dt = x.dtype
     xp = xp_of(x)
@@ -212,11 +220,16 @@ def _batch_norm_backward(node, grad):
     x = x_t._data
     g = grad._data
     n_b, c = x.shape[0], x.shape[1]
-    x3 = x.reshape(n_b, c, -1)
-    g3 = g.reshape(n_b, c, -1)
+    x3 = x.reshape(n_b, c, _rest(x.shape))
+    g3 = g.reshape(x3.shape)
     n = n_b * x3.shape[2]
     dt = x.dtype
     xp = xp_of(x)
+    if n == 0:                      # empty batch: zero gradients, as PyTorch
+        zc = xp.zeros(c, dt)
+        return (wrap(xp.zeros_like(x)) if need_x else None,
+                wrap(zc.reshape(node.meta[1][0])) if need_w else None,
+                wrap(zc.reshape(node.meta[2][0])) if need_b else None)
     xc = x3 - mean[:, None]
     need_dotp = need_w or (need_x and training)
     if _exact(x):           # PyTorch sums in double
@@ -549,7 +562,7 @@ def _native_group_norm(input, weight, bias, num_groups, eps, kernel='group_norm'
     _same_dtype(x, (weight, bias), kernel)
     dt = x.dtype
     xp = xp_of(x)
-    x3 = x.reshape(n_b, g, -1)
+    x3 = x.reshape(n_b, g, _rest(x.shape, 1) // g)
     if x3.shape[2] == 0 or n_b == 0:
         mean = xp.zeros((n_b, g, 1), dt)
         rstd = xp.full((n_b, g, 1), np.nan, dt)
@@ -560,7 +573,7 @@ def _native_group_norm(input, weight, bias, num_groups, eps, kernel='group_norm'
         var = xp.einsum('ijk,ijk->ij', xc, xc)[:, :, None] / dt.type(x3.shape[2])
         rstd = 1 / xp.sqrt(var + dt.type(eps))
         xc *= rstd
-        out = xc.reshape(n_b, c, -1)
+        out = xc.reshape(n_b, c, _rest(x.shape))
         if weight is not None:
             out *= weight._data.reshape(1, c, 1)
         if bias is not None:
@@ -583,15 +596,16 @@ def _group_norm_backward(node, grad):
     if STATE.enabled:
         bshape = (1, c) + (1,) * (len(shape) - 2)
         gwx = grad if w_t is None else grad * w_t.reshape(bshape)
-        dx, xhat = _graph_input_grad(gwx.reshape(n_b, g, -1), x_t.reshape(n_b, g, -1), (2,),
+        dx, xhat = _graph_input_grad(gwx.reshape(n_b, g, c // g * _rest(shape)),
+                                     x_t.reshape(n_b, g, c // g * _rest(shape)), (2,),
                                      eps)
         rdims = (0,) + tuple(range(2, len(shape)))
         gw = (grad * xhat.reshape(shape)).sum(rdims) if need_w else None
         gb = grad.sum(rdims) if need_b else None
         return (dx.reshape(shape) if need_x else None), gw, gb
-    x3 = x_t._data.reshape(n_b, g, -1)
+    x3 = x_t._data.reshape(n_b, g, c // g * _rest(shape))
     xp = xp_of(x3)
-    g3c = grad._data.reshape(n_b, c, -1)
+    g3c = grad._data.reshape(n_b, c, _rest(shape))
     gx = gw = gb = None
     xhat = x3 - mean
     xhat *= rstd

@@ -46,6 +46,10 @@ def _bn_samples(rng, dt):
         Sample((arr(rng, (6, 2), dt, low=5, high=7), rm[:2], rv[:2], arr(rng, (2,), dt),
                 arr(rng, (2,), dt)), dict(training=True, momentum=1.0), grad=(0, 3, 4),
                desc='offset-momentum1'),
+        Sample((arr(rng, (0, 3), dt), rm, rv, arr(rng, (3,), dt), arr(rng, (3,), dt)),
+               dict(training=True), grad=(0, 3, 4), desc='empty-batch'),
+        Sample((arr(rng, (2, 3, 0), dt), rm, rv, arr(rng, (3,), dt), arr(rng, (3,), dt)),
+               dict(training=False), grad=(0, 3, 4), desc='empty-length'),
     ]
     return out
 
@@ -142,6 +146,8 @@ def _gn_samples(rng, dt):
     return [
         Sample((arr(rng, (2, 6, 5), dt), 3, arr(rng, (6,), dt), arr(rng, (6,), dt)),
                desc='3groups'),
+        Sample((arr(rng, (0, 4, 3), dt), 2, arr(rng, (4,), dt), arr(rng, (4,), dt)),
+               desc='empty'),
         Sample((arr(rng, (3, 4, 2, 3), dt, noncontig=True), 2, arr(rng, (4,), dt),
                 arr(rng, (4,), dt)), desc='4d-noncontig'),
         Sample((arr(rng, (2, 4, 3), dt), 4), desc='instance-like-noaffine'),
