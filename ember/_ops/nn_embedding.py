@@ -92,11 +92,11 @@ def _dense_backward(grad, indices, num_weights, padding_idx, scale_grad_by_freq)
         counts = xp.bincount(indices._data.reshape(-1), minlength=num_weights)
         g2 = g2 * (1.0 / counts[idx]).astype(g.dtype)[:, None]
     out = xp.zeros((num_weights, d), g.dtype)
-    if idx.size:
-        if xp is np:
-            np.add.at(out, idx, g2)
-        else:
-            xp.add.at(out, idx, g2)
+    if idx.size and d:
+        # one flat add.at over element positions: NumPy's fast 1-d path (5x the 2-d one),
+        # accumulating repeated rows in order
+        flat = (idx.astype(np.int64)[:, None] * d + xp.arange(d)).reshape(-1)
+        xp.add.at(out.reshape(-1), flat, g2.reshape(-1))
     res = wrap(out)
     if grad._rg:
         record(res, 'EmbeddingDenseBackwardBackward0', _dense_backward_backward, (grad,),
