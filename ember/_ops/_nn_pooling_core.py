@@ -29,6 +29,12 @@ _COUNT = {2: 'two', 3: 'three'}
 _PHRASE = {'kernel_size': 'must either be a single int', 'stride': 'must either be omitted, a '
            'single int', 'padding': 'must either be a single int',
            'dilation': 'must be either a single int'}
+_PHRASE_3D_AVG = {'kernel_size': 'must be a single int', 'stride': 'must be omitted, a single int',
+                  'padding': 'must be a single int'}
+_PHRASE_MAX1D = {'kernel_size': 'must be an int, list of ints or', 'stride': 'must be None, an '
+                 'int, list of ints, or', 'padding': 'must be an int, list of ints, or',
+                 'dilation': 'must be an int, list of ints or'}
+_POSITION = {'kernel_size': 2, 'stride': 3, 'padding': 4, 'dilation': 5}
 
 
 def int_tuple(value, n, op, what):
@@ -42,13 +48,20 @@ def int_tuple(value, n, op, what):
                 return (int(vals[0]),) * n
             if len(vals) == n:
                 return tuple(int(v) for v in vals)
+            if op == 'max_pool1d':
+                raise RuntimeError(f'{op}() {what} {_PHRASE_MAX1D[what]} tuple of ints of size 1 '
+                                   f'but got size {len(vals)}')
             if n == 1:
                 raise RuntimeError(f"{op}() argument '{what}' should contain one int "
                                    f'(got {len(vals)})')
-            raise RuntimeError(f'{op}: {what} {_PHRASE.get(what, "must be a single int")}, or a '
-                               f'tuple of {_COUNT.get(n, n)} ints (got {list(vals)})')
+            phrase = (_PHRASE_3D_AVG if op == 'avg_pool3d' else _PHRASE).get(
+                what, 'must be a single int')
+            raise RuntimeError(f'{op}: {what} {phrase}, or a tuple of {_COUNT.get(n, n)} ints '
+                               f'(got {list(vals)})')
     kind = 'float' if isinstance(value, float) else type(value).__name__
-    raise TypeError(f"{op}(): argument '{what}' must be tuple of ints, not {kind}")
+    pos = _POSITION.get(what)
+    where = f' (position {pos})' if pos else ''
+    raise TypeError(f"{op}(): argument '{what}'{where} must be tuple of ints, not {kind}")
 
 
 def stride_tuple(stride, kernel, n, op):

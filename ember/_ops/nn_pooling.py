@@ -47,6 +47,10 @@ def _check_input(input, op, n, kind='pool'):
     shape = input._data.shape
     nd = len(shape)
     if nd != n + 1 and nd != n + 2:
+        if kind == 'avg2d' and nd > n + 2:
+            raise RuntimeError(f'Expected {n + 1}D or {n + 2}D (batch mode) tensor with optional 0 '
+                               f'dim batch size for input, but got:{list(shape)} (in {op}: the '
+                               'input must be (C, H, W) or (N, C, H, W))')
         if kind == 'avg2d' and nd < 3:
             raise IndexError(f'Dimension out of range (expected to be in range of [{-nd}, '
                              f'{nd - 1}], but got -3) (in {op}: the input must be (C, H, W) or '
@@ -128,25 +132,22 @@ def _max_pool1d_fast_checks(input, k, s, p, d):
 
 def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, want_idx):
     op = 'max_pool1d'
-    if isinstance(kernel_size, (tuple, list)) and len(kernel_size) != 1:
-        raise RuntimeError(f'{op}() kernel_size must be an int, list of ints or tuple of ints of '
-                           f'size 1 but got size {len(kernel_size)}')
     k = int_tuple(kernel_size, 1, op, 'kernel_size')[0]
     s = stride_tuple(stride, (k,), 1, op)[0]
     p = int_tuple(padding, 1, op, 'padding')[0]
     d = int_tuple(dilation, 1, op, 'dilation')[0]
-    if want_idx or (isinstance(input, Tensor) and input._rg and STATE.enabled):
+    if want_idx:
         _check_1d(input, op)
     else:
         _max_pool1d_fast_checks(input, k, s, p, d)
-        if input._data.dtype.kind != 'f':
-            raise not_implemented_for('max_pool1d_impl', input._data.dtype)
         L = input._data.shape[-1]
         o = out_size(L, k, s, p, d, bool(ceil_mode))
         if o <= 0:
             raise RuntimeError(f'{op}() Invalid computed output size: {o} (the window, '
                                f'kernel_size={k} with dilation={d} and padding={p}, does not '
                                f'fit into the input length {L})')
+        if input._data.dtype.kind != 'f' and not (input._rg and STATE.enabled):
+            raise not_implemented_for('max_pool1d_impl', input._data.dtype)
     res = _max_pool(input.unsqueeze(-2), 2, (1, k), (1, s), (0, p), (1, d), ceil_mode,
                     want_idx, op)
     if want_idx:
@@ -277,11 +278,12 @@ def _max_unpool(input, indices, n, kernel_size, stride, padding, output_size, op
                            f'{list(idx.shape)}')
     plane = math.prod(size)
     if idx.size:
-        lo, hi = int(idx.min()), int(idx.max())
-        if lo < 0 or hi >= plane:
-            bad = lo if lo < 0 else hi
-            raise RuntimeError(f'Found an invalid max index: {bad} (output volumes are of size '
-                               f'{fmt_shape(size)} (in {op}: indices must come from the '
+        bad = (idx < 0) | (idx >= plane)
+        if bool(bad.any()):
+            flat = bad.reshape(-1)
+            last = int(idx.reshape(-1)[flat.size - 1 - int(flat[::-1].argmax())])
+            raise RuntimeError(f'Found an invalid max index: {last} (output volumes are of size '
+                               f'{fmt_shape(size)}) (in {op}: indices must come from the '
                                'matching max_pool with return_indices=True and the same '
                                'kernel_size/stride/padding)')
     full = x.shape[:x.ndim - n] + size

@@ -153,9 +153,20 @@ def _upsample(input, mode, out_size, scales, align_corners):
         raise RuntimeError(f'Non-empty {n + 2}D data tensor expected but got a tensor with '
                            f'sizes {list(x.shape)}')
     name = _GRAD_NAME[mode].format(n)
+    kind = x.dtype.kind
+    if kind != 'f':
+        if n == 2 and mode in ('nearest', 'nearest-exact', 'bilinear'):
+            label = f'upsample_{"nearest" if mode != "bilinear" else "bilinear"}2d_channels_last'
+        else:
+            label = 'compute_indices_weights_' + {'nearest-exact': 'nearest', 'bicubic': 'cubic',
+                                                  'bilinear': 'linear', 'trilinear': 'linear'
+                                                  }.get(mode, mode)
+        if x.dtype != np.uint8 or mode not in ('nearest', 'nearest-exact'):
+            if x.dtype == np.uint8 and n == 2:
+                raise NotImplementedError(f"interpolate(mode='{mode}') on uint8 images is not "
+                                          'supported by ember; convert with .float() first')
+            raise not_implemented_for(label, x.dtype)
     if mode in ('nearest', 'nearest-exact'):
-        if x.dtype.kind == 'b':
-            raise not_implemented_for(_kernel_label(mode, n), x.dtype)
         xp = xp_of(x)
         idx = None
         strides, acc = [], 1
@@ -174,8 +185,6 @@ def _upsample(input, mode, out_size, scales, align_corners):
             idx = xp.asarray(idx)
         pidx = PlaneIndex(idx, x.shape, n, False)
         return plane_gather(input, pidx, name)
-    if x.dtype.kind != 'f':
-        raise not_implemented_for(_kernel_label(mode, n), x.dtype)
     cubic = mode == 'bicubic'
     # PyTorch's linear kernels copy a dim whose size does not change (even when a scale_factor
     # like 1.1 was given); its bicubic kernel interpolates with the given scale.
