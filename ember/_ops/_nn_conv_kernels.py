@@ -8,7 +8,10 @@ whole convolution is one (or one per group) matrix product
     y    = weight @ cols  -> (OC, *O, N) -> moved to (N, OC, *O)
 
 The gradient of the weight reuses ``cols``; the gradient of the input is ``weight^T @ grad``
-scattered back (col2im) with one strided add per kernel position.
+scattered back (col2im) with one strided add per kernel position. A strided convolution keeps
+its padded input in phase-major order ("space to depth": position ``p`` of a dim with stride
+``s`` is stored at phase ``p % s``, row ``p // s``), so every window is a block of whole rows
+there too.
 
 >>> g = Geometry((5,), (3,), (1,), (1,), (0,), (0,), 1)
 >>> g.out
@@ -22,12 +25,24 @@ import numpy as np
 
 from ._base import xp_of
 
+_ALL = slice(None)
+
+
+def _prod(t):
+    p = 1
+    for v in t:
+        p *= v
+    return p
+
 
 class Geometry:
     """Shape arithmetic of one convolution: input spatial size ``S`` (unpadded), kernel
     size ``K``, stride, dilation, padding before (``lo``) and after (``hi``), groups, and
-    the output spatial size ``out``."""
-    __slots__ = ('S', 'K', 'stride', 'dil', 'lo', 'hi', 'groups', 'out', 'pad')
+    the output spatial size ``out``; plus the index plans the kernels use (computed once:
+    geometries are cached by the callers)."""
+    __slots__ = ('S', 'K', 'stride', 'dil', 'lo', 'hi', 'groups', 'out', 'pad', 'strided',
+                 'padded', 'grid', 'interior', 'offsets', 'phases', 'overlap', 'nk', 'nout',
+                 'back', 'views')
 
     def __init__(self, S, K, stride, dil, lo, hi, groups, out=None):
         self.S, self.K, self.stride, self.dil = S, K, stride, dil
@@ -37,9 +52,57 @@ class Geometry:
             out = tuple((s + a + b - d * (k - 1) - 1) // st + 1
                         for s, k, st, d, a, b in zip(S, K, stride, dil, lo, hi))
         self.out = out
+        d = len(K)
+        self.nk, self.nout = _prod(K), _prod(out)
+        self.back = (d + 1, 0) + tuple(range(1, d + 1))      # (C, *S, N) -> (N, C, *S)
+        self.padded = tuple(s + a + b for s, a, b in zip(S, lo, hi))
+        self.interior = (_ALL,) + tuple(slice(a, a + s) for a, s in zip(lo, S))
+        self.strided = any(st != 1 for st in stride)
+        # phase-major grid: rows per phase
+        self.grid = tuple(-(-p // st) for p, st in zip(self.padded, stride))
+        per_dim = [[((k * dl) % st, (k * dl) // st) for k in range(kk)]
+                   for kk, dl, st in zip(K, dil, stride)]
+        self.offsets = []
+        for kpos in itertools.product(*[range(k) for k in K]):
+            offs = [per_dim[i][k] for i, k in enumerate(kpos)]
+            phase = tuple(o[0] for o in offs) if self.strided else ()
+            rows = tuple(slice(o[1], o[1] + n) for o, n in zip(offs, out))
+            self.offsets.append(((_ALL,) + kpos, (_ALL,) + phase + rows))
+        self.phases = []
+        if self.strided:
+            for r in itertools.product(*[range(st) for st in stride]):
+                rows, src = [], []
+                for ri, st, a, size in zip(r, stride, lo, S):
+                    q0 = max(-(-(a - ri) // st), 0)        # first row at or after lo
+                    j0 = q0 * st + ri - a                  # its input index
+                    cnt = max(-(-(size - j0) // st), 0) if j0 < size else 0
+                    rows.append(slice(q0, q0 + cnt))
+                    src.append(slice(j0, j0 + (cnt - 1) * st + 1 if cnt else j0, st))
+                self.phases.append(((_ALL,) + r + tuple(rows), (_ALL, _ALL) + tuple(src)))
+        self.overlap = not (out and all(o == 1 or st >= (kk - 1) * dl + 1 for o, st, kk, dl in
+                                        zip(out, stride, K, dil)))
+        self.views = {}
 
-    def padded(self):
-        return tuple(s + a + b for s, a, b in zip(self.S, self.lo, self.hi))
+    def window_view(self, xt):
+        """The (C, *K, *O, N) window view of the contiguous padded (C, *Sp, N) array."""
+        key = (xt.shape, xt.itemsize)
+        spec = self.views.get(key)
+        if spec is None:
+            st = xt.strides
+            sp = st[1:-1]
+            spec = self.views[key] = (
+                (xt.shape[0],) + self.K + self.out + (xt.shape[-1],),
+                (st[0],) + tuple(s * dl for s, dl in zip(sp, self.dil)) + sp + (st[-1],))
+        if xt.__class__ is np.ndarray:
+            return np.ndarray(spec[0], xt.dtype, xt, 0, spec[1])
+        return xp_of(xt).lib.stride_tricks.as_strided(xt, spec[0], spec[1])
+
+
+def strided_view(arr, shape, strides):
+    """A read view of ``arr`` with the given shape and byte strides."""
+    if arr.__class__ is np.ndarray:
+        return np.lib.stride_tricks.as_strided(arr, shape, strides, writeable=False)
+    return xp_of(arr).lib.stride_tricks.as_strided(arr, shape, strides)
 
 
 # ---- scratch buffers ---------------------------------------------------------------------------
@@ -68,7 +131,6 @@ def scratch(xp, shape, dtype, zero=False):
     ``zero``); it may be a pooled buffer no one else references any more."""
     if xp is not np:
         return xp.zeros(shape, dtype) if zero else xp.empty(shape, dtype)
-    dtype = np.dtype(dtype)
     key = (shape, dtype)
     pool = _pool()
     entries = pool.get(key)
@@ -101,132 +163,67 @@ def release_scratch():
 def _measure_free():
     global _FREE
     _FREE = 1 << 30
-    probe = scratch(np, (1,), np.uint8)
+    probe = scratch(np, (1,), np.dtype(np.uint8))
     del probe
     entries = _pool()[((1,), np.dtype(np.uint8))]
     for a in entries:                    # the same references as in scratch()
         _FREE = sys.getrefcount(a)
-    entries.clear()
+    release_scratch()
 
 
 _measure_free()
 
 
-def _as_strided(xp, arr, shape, strides):
-    if xp is np:
-        return np.lib.stride_tricks.as_strided(arr, shape, strides, writeable=False)
-    return xp.lib.stride_tricks.as_strided(arr, shape, strides)
-
-
-def _to_last(x):
-    """(N, C, *S) -> (C, *S, N) permutation tuple."""
-    n = x.ndim
-    return tuple(range(1, n)) + (0,)
-
-
-def _phase_grid(geo):
-    """Per dim: the stride ``s`` and ``Q = ceil(padded / s)``. Position ``p`` of the padded
-    input lives at phase ``p % s``, row ``p // s`` of the phase-major layout."""
-    return tuple(-(-p // st) for p, st in zip(geo.padded(), geo.stride))
-
-
-def _phase_slices(geo, r):
-    """For phase ``r`` (a tuple): slices of the phase rows and of the unpadded input that
-    hold the same elements."""
-    rows, src = [], []
-    for ri, st, a, size in zip(r, geo.stride, geo.lo, geo.S):
-        q0 = max(-(-(a - ri) // st), 0)           # first row whose position is >= lo
-        j0 = q0 * st + ri - a                     # its input index
-        cnt = max(-(-(size - j0) // st), 0) if j0 < size else 0
-        rows.append(slice(q0, q0 + cnt))
-        src.append(slice(j0, j0 + (cnt - 1) * st + 1 if cnt else j0, st))
-    return tuple(rows), tuple(src)
-
-
-def _strided(geo):
-    return any(st != 1 for st in geo.stride)
+# ---- layouts ----------------------------------------------------------------------------------
+def _to_last(ndim):
+    """(N, C, *S) -> (C, *S, N) permutation."""
+    return tuple(range(1, ndim)) + (0,)
 
 
 def channels_last_padded(x, geo):
     """The input as a contiguous zero-padded ``(C, *Sp, N)`` array; for a strided geometry
-    the phase-major ``(C, *stride, *Q, N)`` layout (see :func:`_phase_grid`)."""
+    the phase-major ``(C, *stride, *grid, N)`` layout."""
     xp = xp_of(x)
     c, n = x.shape[1], x.shape[0]
-    if _strided(geo):
-        buf = scratch(xp, (c,) + geo.stride + _phase_grid(geo) + (n,), x.dtype, zero=True)
-        full = (slice(None),)
-        for r in itertools.product(*[range(st) for st in geo.stride]):
-            rows, src = _phase_slices(geo, r)
-            buf[full + r + rows] = x[full + full + src].transpose(_to_last(x))
+    if geo.strided:
+        buf = scratch(xp, (c,) + geo.stride + geo.grid + (n,), x.dtype, zero=True)
+        perm = _to_last(x.ndim)
+        for dst, src in geo.phases:
+            buf[dst] = x[src].transpose(perm)
         return buf
-    xt = x.transpose(_to_last(x))
+    xt = x.transpose(_to_last(x.ndim))
     if not geo.pad:
         buf = scratch(xp, xt.shape, x.dtype)
         buf[...] = xt
         return buf
-    shape = (c,) + geo.padded() + (n,)
-    buf = scratch(xp, shape, x.dtype, zero=True)
-    buf[(slice(None),) + tuple(slice(a, a + s) for a, s in zip(geo.lo, geo.S))] = xt
+    buf = scratch(xp, (c,) + geo.padded + (n,), x.dtype, zero=True)
+    buf[geo.interior] = xt
     return buf
-
-
-def _kernel_offsets(geo):
-    """Per kernel position: its phase and first row in the phase-major layout."""
-    per_dim = [[((k * dl) % st, (k * dl) // st) for k in range(kk)]
-               for kk, dl, st in zip(geo.K, geo.dil, geo.stride)]
-    for kpos in itertools.product(*[range(k) for k in geo.K]):
-        offs = [per_dim[i][k] for i, k in enumerate(kpos)]
-        yield (kpos, tuple(o[0] for o in offs),
-               tuple(slice(o[1], o[1] + out) for o, out in zip(offs, geo.out)))
 
 
 def im2col(x, geo):
     """``cols`` of shape (G, Cg*prod(K), prod(O)*N) for input ``x`` (N, C, *S)."""
     xp = xp_of(x)
     xt = channels_last_padded(x, geo)
-    d = len(geo.K)
-    shape = (xt.shape[0],) + geo.K + geo.out + (xt.shape[-1],)
-    cols = scratch(xp, shape, x.dtype)
-    if _strided(geo):
-        # one copy per kernel position, each a block of whole rows of a phase
-        full = (slice(None),)
-        for kpos, phase, rows in _kernel_offsets(geo):
-            cols[full + kpos] = xt[full + phase + rows]
+    c, n = x.shape[1], x.shape[0]
+    cols = scratch(xp, (c,) + geo.K + geo.out + (n,), x.dtype)
+    if geo.strided:
+        for dst, src in geo.offsets:     # one block of whole phase rows per kernel position
+            cols[dst] = xt[src]
     else:
-        st = xt.strides
-        sp = st[1:1 + d]
-        view = _as_strided(xp, xt, shape,
-                           (st[0],) + tuple(s * dl for s, dl in zip(sp, geo.dil))
-                           + sp + (st[-1],))
-        cols[...] = view
-        del view
+        cols[...] = geo.window_view(xt)
     del xt
     g = geo.groups
-    return cols.reshape(g, x.shape[1] // g * _prod(geo.K), _prod(geo.out) * x.shape[0])
-
-
-def _prod(t):
-    p = 1
-    for v in t:
-        p *= v
-    return p
+    return cols.reshape(g, c // g * geo.nk, geo.nout * n)
 
 
 def grad_to_rows(gy, groups):
     """Output-shaped ``gy`` (N, OC, *O) as a contiguous (G, OCg, prod(O)*N) array."""
-    xp = xp_of(gy)
-    src = gy.transpose(_to_last(gy))
-    gt = scratch(xp, src.shape, gy.dtype)
+    src = gy.transpose(_to_last(gy.ndim))
+    gt = scratch(xp_of(gy), src.shape, gy.dtype)
     gt[...] = src
-    return gt.reshape(groups, gy.shape[1] // groups, gt.size // gy.shape[1] if gy.shape[1] else 0)
-
-
-def rows_to_output(y, oc, out, n):
-    """(G, OCg, prod(O)*N) product -> contiguous (N, OC, *O)."""
-    xp = xp_of(y)
-    y = y.reshape((oc,) + out + (n,))
-    d = len(out)
-    return xp.ascontiguousarray(y.transpose((d + 1, 0) + tuple(range(1, d + 1))))
+    oc = gy.shape[1]
+    return gt.reshape(groups, oc // groups, gt.size // oc if oc else 0)
 
 
 def _mm(a, b, pooled=True):
@@ -234,15 +231,15 @@ def _mm(a, b, pooled=True):
     result is a scratch buffer unless ``pooled`` is false."""
     xp = xp_of(a)
     shape = (a.shape[0], a.shape[1], b.shape[2])
-    dtype = np.result_type(a.dtype, b.dtype)
-    out = scratch(xp, shape, dtype) if pooled else xp.empty(shape, dtype)
-    if a.shape[0] == 1:
+    out = scratch(xp, shape, a.dtype) if pooled else xp.empty(shape, a.dtype)
+    if shape[0] == 1:
         xp.matmul(a[0], b[0], out=out[0])
     else:
         xp.matmul(a, b, out=out)
     return out
 
 
+# ---- the three kernels ------------------------------------------------------------------------
 def conv_forward(x, w, geo, bias=None, keep_cols=False):
     """y = conv(x, w) (+ bias) as (N, OC, *O); also returns ``cols`` when ``keep_cols``."""
     cols = im2col(x, geo)
@@ -254,11 +251,11 @@ def conv_from_cols(cols, w, geo, n, bias=None):
     """The convolution given the input's ``cols`` (see :func:`im2col`)."""
     g = geo.groups
     oc = w.shape[0]
-    rows = _mm(w.reshape(g, oc // g, -1), cols)
+    rows = _mm(w.reshape(g, oc // g, cols.shape[1]), cols)
     if bias is not None:
         rows = rows.reshape(oc, rows.shape[-1])
         rows += bias.reshape(oc, 1)
-    return rows_to_output(rows, oc, geo.out, n)
+    return xp_of(rows).ascontiguousarray(rows.reshape((oc,) + geo.out + (n,)).transpose(geo.back))
 
 
 def weight_grad(cols, gy_rows, wshape):
@@ -269,39 +266,34 @@ def weight_grad(cols, gy_rows, wshape):
 def col2im(gcols, geo, n, c):
     """Scatter-add ``gcols`` (G, Cg*prod(K), prod(O)*N) back to an input (N, C, *S)."""
     xp = xp_of(gcols)
-    d = len(geo.K)
     gcols = gcols.reshape((c,) + geo.K + geo.out + (n,))
-    strided = _strided(geo)
-    full = (slice(None),)
-    if strided:
-        buf = scratch(xp, (c,) + geo.stride + _phase_grid(geo) + (n,), gcols.dtype, zero=True)
+    if geo.strided:
+        buf = scratch(xp, (c,) + geo.stride + geo.grid + (n,), gcols.dtype, zero=True)
     else:
-        buf = scratch(xp, (c,) + geo.padded() + (n,), gcols.dtype, zero=True)
-    overlap = not (geo.out and all(o == 1 or st >= (kk - 1) * dl + 1 for o, st, kk, dl in
-                                   zip(geo.out, geo.stride, geo.K, geo.dil)))
-    for kpos, phase, rows in _kernel_offsets(geo):
-        sl = full + (phase if strided else ()) + rows
-        if overlap:
-            buf[sl] += gcols[full + kpos]
-        else:                       # windows do not overlap: each position is written once
-            buf[sl] = gcols[full + kpos]
-    back = (d + 1, 0) + tuple(range(1, d + 1))
-    if strided:
+        buf = scratch(xp, (c,) + geo.padded + (n,), gcols.dtype, zero=True)
+    if geo.overlap:
+        add = xp.add
+        for src, dst in geo.offsets:
+            view = buf[dst]
+            add(view, gcols[src], out=view)
+    else:                           # windows do not overlap: each position is written once
+        for src, dst in geo.offsets:
+            buf[dst] = gcols[src]
+    if geo.strided:
         out = xp.empty((n, c) + geo.S, gcols.dtype)
-        for r in itertools.product(*[range(st) for st in geo.stride]):
-            rows, src = _phase_slices(geo, r)
-            out[full + full + src] = buf[full + r + rows].transpose(back)
+        for rows, dst in geo.phases:
+            out[dst] = buf[rows].transpose(geo.back)
         return out
     if geo.pad:
-        buf = buf[full + tuple(slice(a, a + s) for a, s in zip(geo.lo, geo.S))]
-    return xp.ascontiguousarray(buf.transpose(back))
+        buf = buf[geo.interior]
+    return xp.ascontiguousarray(buf.transpose(geo.back))
 
 
 def input_grad(gy_rows, w, geo, n):
     """Gradient of the input of conv(x, w) for ``gy_rows`` (G, OCg, LN)."""
     g = geo.groups
     oc = w.shape[0]
-    gcols = _mm(w.reshape(g, oc // g, -1).transpose(0, 2, 1), gy_rows)
+    gcols = _mm(w.reshape(g, oc // g, w.size // oc if oc else 0).transpose(0, 2, 1), gy_rows)
     return col2im(gcols, geo, n, w.shape[1] * g)
 
 

@@ -329,22 +329,49 @@ def _channels_msg(fname, x, w, groups, expected, transposed):
 
 
 # ---- public convolutions ---------------------------------------------------------------------
+_GEOMETRIES = {}            # checked geometries by (shapes, arguments)
+
+
+def _key_part(v):
+    if v.__class__ is int or v.__class__ is tuple:
+        return v
+    return tuple(v) if v.__class__ is list else (v.__class__, v)
+
+
+def _cached_geometry(fname, d, x, w, b, stride, padding, dilation, groups, transposed,
+                     output_padding):
+    try:
+        key = (fname, x.shape, w.shape, None if b is None else b.shape, _key_part(stride),
+               _key_part(padding), _key_part(dilation), groups, _key_part(output_padding))
+        geo = _GEOMETRIES.get(key)
+    except TypeError:                   # unhashable arguments: checked below, not cached
+        key, geo = None, None
+    if geo is None:
+        geo = _geometry(fname, x, w, b, _expand(stride, d, 'stride', fname),
+                        padding if isinstance(padding, str) and not transposed else
+                        _expand(padding, d, 'padding', fname),
+                        _expand(dilation, d, 'dilation', fname), groups, transposed,
+                        _expand(output_padding, d, 'output_padding', fname))
+        if key is not None:
+            if len(_GEOMETRIES) > 512:
+                _GEOMETRIES.clear()
+            _GEOMETRIES[key] = geo
+    return geo
+
+
 def _convnd(fname, d, input, weight, bias, stride, padding, dilation, groups):
-    if not isinstance(input, Tensor) or not isinstance(weight, Tensor) or (
-            bias is not None and not isinstance(bias, Tensor)):
-        raise _not_tensor(fname, input, weight, bias)
-    x = input._data
+    try:
+        x = input._data
+        w = weight._data
+        b = None if bias is None else bias._data
+    except AttributeError:
+        raise _not_tensor(fname, input, weight, bias) from None
     if x.ndim != d + 2:
         if x.ndim != d + 1:
             raise _rank_error(fname, d, x)
         return _convnd(fname, d, input.unsqueeze(0), weight, bias, stride, padding, dilation,
                        groups).squeeze(0)
-    w = weight._data
-    b = None if bias is None else bias._data
-    geo = _geometry(fname, x, w, b, _expand(stride, d, 'stride', fname),
-                    padding if isinstance(padding, str) else
-                    _expand(padding, d, 'padding', fname),
-                    _expand(dilation, d, 'dilation', fname), groups, False, (0,))
+    geo = _cached_geometry(fname, d, x, w, b, stride, padding, dilation, groups, False, 0)
     if x.dtype is not w.dtype or (b is not None and b.dtype is not x.dtype) or \
             x.dtype.kind == 'b':
         _dtype_checks(x, w, b, fname, d)
@@ -353,20 +380,19 @@ def _convnd(fname, d, input, weight, bias, stride, padding, dilation, groups):
 
 def _conv_transposend(fname, d, input, weight, bias, stride, padding, output_padding, groups,
                       dilation):
-    if not isinstance(input, Tensor) or not isinstance(weight, Tensor) or (
-            bias is not None and not isinstance(bias, Tensor)):
-        raise _not_tensor(fname, input, weight, bias)
-    x = input._data
+    try:
+        x = input._data
+        w = weight._data
+        b = None if bias is None else bias._data
+    except AttributeError:
+        raise _not_tensor(fname, input, weight, bias) from None
     if x.ndim != d + 2:
         if x.ndim != d + 1:
             raise _rank_error(fname, d, x)
         return _conv_transposend(fname, d, input.unsqueeze(0), weight, bias, stride, padding,
                                  output_padding, groups, dilation).squeeze(0)
-    w = weight._data
-    b = None if bias is None else bias._data
-    geo = _geometry(fname, x, w, b, _expand(stride, d, 'stride', fname),
-                    _expand(padding, d, 'padding', fname), _expand(dilation, d, 'dilation', fname),
-                    groups, True, _expand(output_padding, d, 'output_padding', fname))
+    geo = _cached_geometry(fname, d, x, w, b, stride, padding, dilation, groups, True,
+                           output_padding)
     if x.dtype is not w.dtype or (b is not None and b.dtype is not x.dtype) or \
             x.dtype.kind == 'b':
         _dtype_checks(x, w, b, fname, d)
@@ -542,7 +568,7 @@ def _im2col(x, pt):
     else:
         x = xp.ascontiguousarray(x)
     st = x.strides
-    view = K._as_strided(xp, x, (n, c) + pt.K + pt.out,
+    view = K.strided_view(x, (n, c) + pt.K + pt.out,
                          (st[0], st[1], st[2] * pt.dil[0], st[3] * pt.dil[1],
                           st[2] * pt.stride[0], st[3] * pt.stride[1]))
     out = xp.ascontiguousarray(view).reshape(n, c * pt.K[0] * pt.K[1], pt.out[0] * pt.out[1])
