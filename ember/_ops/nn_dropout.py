@@ -18,6 +18,7 @@ from ._base import Tensor, wrap, record, xp_of, np
 from ._elementwise import not_a_tensor
 from .._distributions import dropout_mask, bernoulli_scalar
 from .. import random as _random
+from ._random import _perm
 
 __all__ = ['dropout', 'dropout_', 'alpha_dropout', 'alpha_dropout_', 'feature_dropout',
            'feature_dropout_', 'feature_alpha_dropout', 'feature_alpha_dropout_',
@@ -59,9 +60,13 @@ def _apply(input, p, train, feature, alpha, inplace, name):
         shape = x.shape[:2] + (1,) * (x.ndim - 2)
     else:
         shape = x.shape
+    order = None if feature else _fill_order(x)
+    if order is not None:           # PyTorch draws into empty_like(input): memory order
+        shape = tuple(shape[d] for d in order)
     if p == 1:
         noise = np.zeros((), dt)
         shift = None
+        order = None
     elif alpha:
         keep = bernoulli_scalar(_random.default_generator, shape, 1 - p, dt)
         a = 1. / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
@@ -72,6 +77,11 @@ def _apply(input, p, train, feature, alpha, inplace, name):
     else:
         noise = dropout_mask(_random.default_generator, shape, p, dt)
         shift = None
+    if order is not None:
+        back = np.argsort(order)
+        noise = noise.transpose(back)
+        if shift is not None:
+            shift = shift.transpose(back)
     noise_t = wrap(_on_device(noise, x))
     if inplace:
         out = input.mul_(noise_t)
@@ -82,6 +92,15 @@ def _apply(input, p, train, feature, alpha, inplace, name):
     if shift is not None:
         out = out + wrap(_on_device(shift, x))
     return out
+
+
+def _fill_order(x):
+    """None for C order; else the axis order (slowest first) that ``torch.empty_like(input)``
+    keeps (the input's dimension order, dense or not) and ``bernoulli_`` fills in."""
+    if x.ndim < 2 or x.flags.c_contiguous:
+        return None
+    order = _perm(x)[::-1]
+    return None if order == list(range(x.ndim)) else order
 
 
 def _tname(dt):

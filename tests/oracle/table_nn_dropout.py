@@ -65,6 +65,11 @@ def _defaults(rng, dt):
     return [Sample((x,), desc='defaults')]
 
 
+def _permuted(name):
+    # PyTorch draws the mask into empty_like(input), i.e. in the input's memory order
+    return _probe(lambda lib, x, *a: getattr(lib, name)(x.permute(2, 0, 1)[..., ::2], *a))
+
+
 _ALL = ((7,), (3, 4), (2, 3, 4), (2, 2, 3, 3))
 _FEAT = ((3, 4), (2, 3, 4), (2, 2, 3, 3), (2, 2, 1, 2, 2))
 
@@ -78,6 +83,11 @@ OPS = [
        nondiff_outputs=(1,), covers=('F.dropout',)),
     Op('dropout_big', _big, call=_top('dropout'), random=True, nondiff_outputs=(1,),
        covers=('dropout',)),
+    Op('dropout_permuted', _samples(((3, 4, 5),), ps=(0.5,)), call=_permuted('dropout'),
+       random=True, nondiff_outputs=(1,), covers=('dropout',)),
+    Op('alpha_dropout_permuted', _samples(((3, 4, 5),), ps=(0.5,)),
+       call=_permuted('alpha_dropout'), random=True, nondiff_outputs=(1,),
+       covers=('alpha_dropout',)),
     Op('dropout_', _samples(_ALL[1:3]), call=_top('dropout_', True), random=True,
        nondiff_outputs=(1,)),
     Op('alpha_dropout', _samples(_ALL), call=_top('alpha_dropout'), random=True,
