@@ -57,6 +57,9 @@ def _out_of_range(idx, n):
 
 def _embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
     """PyTorch's ``torch.embedding``: padding_idx -1 means none."""
+    if sparse:
+        raise NotImplementedError('embedding(sparse=True): ember has no sparse tensors; use '
+                                  'sparse=False (the dense gradient has the same values)')
     w = _check_weight(weight, 'embedding')
     idx = _check_indices(indices, 'embedding')
     n = w.shape[0]
@@ -184,9 +187,8 @@ def _f_embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
                  scale_grad_by_freq=False, sparse=False):
     if not isinstance(weight, Tensor):
         raise not_a_tensor(weight, 'embedding', 'weight')
-    if sparse:
-        raise NotImplementedError('embedding(sparse=True): ember has no sparse tensors; use '
-                                  'sparse=False (the dense gradient gives the same values)')
+    if sparse:                      # before max_norm touches the weight
+        return _embedding(weight, input, -1, scale_grad_by_freq, sparse)
     if padding_idx is not None:
         n = weight.shape[0] if weight.dim() else 0
         if padding_idx > 0:
