@@ -9,7 +9,8 @@ shares (``out=``, in-place, PyTorch's messages) in ``_elementwise.py``.
 <AddBackward0 object at ...>
 """
 from ._base import Tensor, wrap, record, STATE, operands, bump_version, default_float, np
-from ._elementwise import (apply_inplace, inplace_method, inplace_doc, write_out, quiet, quiet_backward,
+from ._elementwise import (_ERRSTATE, _IGNORE, apply_inplace, inplace_method, inplace_doc,
+                           write_out, quiet, quiet_backward,
                            broadcast_call, broadcast_error, need_tensor, not_implemented_for,
                            record_not_implemented, result_kind, tname, pass_backward,
                            zero_backward)
@@ -357,10 +358,13 @@ def _inplace_binary(ufunc, fn, name):
             return apply_inplace(self, fn, name, other)
         if xb.__class__ not in _SCALARS and xb.dtype != arr.dtype:
             return apply_inplace(self, fn, name, other)
+        token = _ERRSTATE.set(_IGNORE)      # PyTorch is silent about inf * 0 and the like
         try:
             ufunc(arr, xb, out=arr)
         except ValueError:
             return apply_inplace(self, fn, name, other)
+        finally:
+            _ERRSTATE.reset(token)
         bump_version(self)
         return self
     op_.__name__ = name

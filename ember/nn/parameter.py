@@ -27,10 +27,7 @@ class Parameter(Tensor):
         if data is None:
             data = _make(np.empty((0,), np.float32))
         p = object.__new__(cls)
-        p._data = data._data
-        if data.__dict__:
-            p.__dict__.update({k: v for k, v in data.__dict__.items()
-                               if not k.startswith('_') or k == '_vc'})
+        p._data = data._data            # a new leaf sharing data's memory (never its graph)
         if data._vc is not None:
             p._vc = data._vc
         p._rg = bool(requires_grad)
