@@ -201,8 +201,29 @@ def _update_running(t, value):
     bump_version(t)
 
 
+def _low_precision(input):
+    x = getattr(input, '_data', None)
+    return x is not None and x.dtype.kind == 'f' and x.dtype.itemsize < 4
+
+
+def _in_float32(fn, input, params, stats, *args):
+    """Run a norm on a float16/bfloat16 input in float32 (PyTorch computes these in float),
+    casting the output back; running statistics are updated in their own dtype."""
+    def f32(t):
+        return None if t is None else t.float()
+    stats32 = [None if t is None else wrap(t._data.astype(np.float32)) for t in stats]
+    res = fn(input.float(), *[f32(p) for p in params], *stats32, *args)
+    for t, t32 in zip(stats, stats32):
+        if t is not None:
+            _update_running(t, t32._data.astype(t._data.dtype))
+    return (res[0].to(input.dtype),) + tuple(res[1:])
+
+
 def _native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum,
                        eps, kernel='batch_norm'):
+    if _low_precision(input):
+        return _in_float32(_native_batch_norm, input, (weight, bias),
+                           (running_mean, running_var), training, momentum, eps, kernel)
     out, mean, invstd, _ = _bn_forward(input, weight, bias, running_mean, running_var,
                                        training, momentum, eps, kernel)
     res = wrap(out)
@@ -447,6 +468,10 @@ def _check_layer_norm(x, ns, weight, bias, kernel):
 
 
 def _native_layer_norm(input, normalized_shape, weight, bias, eps, kernel='layer_norm'):
+    if _low_precision(input):
+        return _in_float32(lambda x, w, b: _native_layer_norm(x, normalized_shape, w, b, eps,
+                                                              kernel),
+                           input, (weight, bias), ())
     x = _float_input(input, kernel)
     ns = _normalized_shape(normalized_shape)
     _check_layer_norm(x, ns, weight, bias, kernel)
@@ -546,6 +571,9 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
 
 # ---------------------------------------------------------------- group norm
 def _native_group_norm(input, weight, bias, num_groups, eps, kernel='group_norm'):
+    if _low_precision(input):
+        return _in_float32(lambda x, w, b: _native_group_norm(x, w, b, num_groups, eps, kernel),
+                           input, (weight, bias), ())
     x = _float_input(input, kernel)
     if x.ndim < 2:
         raise RuntimeError(f'Expected at least 2 dimensions for input tensor but received '
