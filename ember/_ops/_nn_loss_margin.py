@@ -109,8 +109,10 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     x, t = input._data, target._data
     nframe, dim = _frames(x, 'multi_margin_loss')
     if not (t.ndim <= 1 and t.size == nframe):
-        raise RuntimeError(f'inconsistent target size, got: {list(t.shape)} (expected '
-                           f'{nframe} class indices for input shape {list(x.shape)})')
+        raise RuntimeError('multi_margin_loss: target tensor should be 1-D with size equal to the '
+                           'number of input samples (batch size). Expected target size '
+                           f'[{nframe}], but got {list(t.shape)}. Input has shape '
+                           f'{list(x.shape)}.')
     if x.dtype.kind != 'f':
         raise NotImplementedError('"multi_margin_loss_cpu_kernel" not implemented for '
                                   f"'{tname(x.dtype)}'")
@@ -193,9 +195,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         nframe, dim = x.shape
         ok = t.ndim == 2 and t.shape == (nframe, dim)
     if not ok:
-        raise RuntimeError(f"inconsistent size {list(t.shape)} for argument #2 'target' (it "
-                           f'must have the input\'s shape {list(x.shape)}: class indices padded '
-                           'with -1)')
+        raise RuntimeError(f'inconsistent target size: {list(t.shape)} for input of size: '
+                           f'{list(x.shape)} (the target has the input\'s shape: class indices '
+                           'padded with -1)')
     if x.dtype.kind != 'f':
         raise NotImplementedError('"multilabel_margin_loss_forward_out_frame" not implemented '
                                   f"for '{tname(x.dtype)}'")

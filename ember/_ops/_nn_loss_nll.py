@@ -16,6 +16,10 @@ from ._nn_loss_common import reduction_of, not_differentiable, mul_scalar, div_s
 from .nn_activation import log_softmax
 
 _LEVELS = 8                # PyTorch's cascade_sum_num_levels
+_I64 = np.dtype(np.int64)
+_U64 = np.dtype(np.uint64)
+_accumulate = np.add.accumulate
+_umax = np.maximum.reduce
 _POWER = 4                 # level_power for fewer than 2**40 elements: pushes every 16
 
 
@@ -61,6 +65,21 @@ def _simulate(vals, pos, level, sums):
             sums[j] = zero
 
 
+def _cascade_small(vals, zero):
+    """cascade_sum of at most 256 contributions at positions 0..n-1: element 0 is pushed to the
+    top partial sum, the 16-element blocks after it are added to the second one as they end,
+    the rest stays in the first: ``(rest + blocks) + vals[0]``."""
+    n = vals.size
+    acc = _accumulate
+    k = (n - 1) >> 4
+    if not k:
+        return (zero + acc(vals[1:])[-1] if n > 1 else zero) + vals[0]
+    end = 1 + 16 * k
+    blocks = acc(vals[1:end].reshape(k, 16), axis=1)[:, 15]
+    rest = zero + acc(vals[end:])[-1] if end < n else zero
+    return (rest + (zero + (acc(blocks)[-1] if k > 1 else blocks[0]))) + vals[0]
+
+
 def cascade_sum(vals, pos=None):
     """The sum of ``vals`` in the order of PyTorch's nll_loss / nll_loss2d kernels.
 
@@ -74,10 +93,12 @@ def cascade_sum(vals, pos=None):
     """
     dt = vals.dtype
     zero = dt.type(0)
-    sums = [zero] * _LEVELS
     n = vals.size
     if n == 0:
         return zero
+    if pos is None and n <= 256:
+        return _cascade_small(vals, zero)
+    sums = [zero] * _LEVELS
     if pos is None:
         # regular positions: segments [0], [1..16], [17..32], ...
         k = (n - 1) // 16
@@ -213,6 +234,22 @@ def _nll_core(input, target, weight, reduction, ignore_index):
     x = input._data
     t = target._data
     nd = x.ndim
+    if (nd == 2 and weight is None and reduction != 'none' and t.dtype == _I64 and t.ndim == 1
+            and x.dtype.kind == 'f' and x.__class__ is np.ndarray and t.size):
+        # the classifier's case, in a handful of NumPy calls
+        n, c = x.shape
+        if _umax(t.view(_U64)) < c and not 0 <= ignore_index < c:     # 0 <= t < c
+            picks = x[np.arange(n), t]
+            dt = x.dtype
+            total = dt.type(n)
+            out = cascade_sum(-picks)
+            if reduction == 'mean':
+                out = out / total
+            res = wrap(np.asarray(out, dtype=dt))
+            if not STATE.enabled or not input._rg:
+                return res
+            ctx = (t, None, True, None, total, reduction, x.shape, nd)
+            return record(res, 'NllLossBackward0', _nll_backward, (input,), (input,), ctx=ctx)
     w = None if weight is None else weight._data
     c = _check(x, t, w, nd, ignore_index)
     if nd == 1:
@@ -274,8 +311,7 @@ def _reduced(picks, wt, valid, all_valid, reduction, dt):
     loss = cascade_sum(contrib, pos)
     total = dt.type(count) if wts is None else cascade_sum(wts, pos)
     if reduction == 'mean':
-        with np.errstate(all='ignore'):
-            loss = loss / total
+        loss = quiet(np.divide, loss, total)
     return total, loss
 
 
@@ -295,18 +331,20 @@ def _nll_grad(grad, ctx, inp=None):
         gv = g.reshape(tc.shape)
         vals = -gv if wt is None else -wt * gv
     else:
-        with np.errstate(all='ignore'):
-            s = -(g / total) if reduction == 'mean' else -g
-        vals = xp.broadcast_to(s, tc.shape) if wt is None else wt * s
+        if reduction == 'mean':
+            s = -(g / total) if total else -quiet(np.divide, g, total)
+        else:
+            s = -g
+        vals = s if wt is None else wt * s
     if not all_valid:
         vals = xp.where(valid, vals, dt.type(0))
     out = xp.zeros(shape, dt)
-    if nd == 1:
-        out[tc[0]] = vals.reshape(-1)[0]
-    elif nd == 2:
+    if nd == 2:
         out[np.arange(shape[0]), tc] = vals
+    elif nd == 1:
+        out[tc[0]] = vals.reshape(-1)[0]
     else:
-        xp.put_along_axis(out, tc[:, None], vals[:, None], axis=1)
+        xp.put_along_axis(out, tc[:, None], vals[:, None] if xp.ndim(vals) else vals, axis=1)
     res = wrap(out)
     # as PyTorch's nll_loss_backward, the result depends on the input too (with a zero
     # derivative), so a create_graph gradient is connected to it
@@ -339,8 +377,7 @@ def _nll_grad_backward(node, gg):
     else:
         _, out = _reduced(picks, wt, valid, all_valid, 'sum', dt)
         if reduction == 'mean':
-            with np.errstate(all='ignore'):
-                out = out / total
+            out = quiet(np.divide, out, total)
         out = np.asarray(out, dtype=dt)
     res = record(wrap(out), 'NllLossBackward0', _nll_backward_linear, (gg,), ctx=node.ctx)
     return res, g_in
