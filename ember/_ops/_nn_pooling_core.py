@@ -19,7 +19,8 @@ by output pixel.
 import itertools
 import math
 
-from ._base import wrap, record, xp_of, np
+from ._base import Tensor, wrap, record, xp_of, np, STATE
+from ._elementwise import not_implemented_for
 
 _INT = (int, np.integer)
 
@@ -437,3 +438,68 @@ def apply_mats(x, mats):
             moved = xp.moveaxis(x, ax, -1)
             x = xp.moveaxis(moved @ m.T, -1, ax)
     return xp.ascontiguousarray(x)
+
+
+# ---- input checks shared by the pooling functionals ---------------------------------------
+NAME = {2: '2D', 3: '3D'}
+
+
+def rank_error(op, shape, n):
+    return RuntimeError(
+        f'non-empty {n + 1}D or {n + 2}D (batch mode) tensor expected for input (in {op}: got '
+        f'shape {list(shape)}; the input must be (C, *spatial) or (N, C, *spatial) with {n} '
+        'spatial dims)')
+
+
+def check_input(input, op, n, kind='pool'):
+    """Rank and emptiness checks shared by the n-d poolings (PyTorch's messages)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not "
+                        f'{type(input).__name__}')
+    shape = input._data.shape
+    nd = len(shape)
+    if nd != n + 1 and nd != n + 2:
+        if kind == 'avg2d' and nd > n + 2:
+            raise RuntimeError(f'Expected {n + 1}D or {n + 2}D (batch mode) tensor with optional 0 '
+                               f'dim batch size for input, but got:{list(shape)} (in {op}: the '
+                               'input must be (C, H, W) or (N, C, H, W))')
+        if kind == 'avg2d' and nd < 3:
+            raise IndexError(f'Dimension out of range (expected to be in range of [{-nd}, '
+                             f'{nd - 1}], but got -3) (in {op}: the input must be (C, H, W) or '
+                             f'(N, C, H, W), got shape {list(shape)})')
+        if kind == 'adaptive':
+            raise RuntimeError(f'{op}(): Expected {n + 1}D or {n + 2}D tensor, but got '
+                               f'{list(shape)} (the input must be (C, *spatial) or '
+                               f'(N, C, *spatial) with {n} spatial dims)')
+        raise rank_error(op, shape, n)
+    if 0 in shape[nd - n - 1:]:
+        if kind == 'adaptive':
+            dim = next(i for i in range(nd - n - 1, nd) if shape[i] == 0)
+            raise RuntimeError(f'{op}(): Expected input to have non-zero size for non-batch '
+                               f'dimensions, but input has sizes {list(shape)} with dimension '
+                               f'{dim} being empty')
+        raise RuntimeError(f'Expected {n + 1}D or {n + 2}D (batch mode) tensor with optional 0 '
+                           f'dim batch size for input, but got:{list(shape)}')
+    k = input._data.dtype.kind
+    if k == 'b' or k == 'c':
+        raise not_implemented_for(op, input._data.dtype)
+
+
+def check_1d(input, op):
+    shape = input._data.shape if isinstance(input, Tensor) else None
+    if shape is None or len(shape) not in (2, 3):
+        got = len(shape) if shape is not None else type(input).__name__
+        raise RuntimeError(f'Expected 2 to 3 dimensions, but got {got}-dimensional tensor for '
+                           f"argument #1 'self' (while checking arguments for {op}) (the input "
+                           'must be (C, L) or (N, C, L))')
+
+
+def max_pool_backward(node, grad):
+    pidx, name = node.ctx
+    return plane_scatter(grad, pidx, name, like=input_if_graph(node))
+
+
+def input_if_graph(node):
+    """The op's input, for the zero-gradient edge PyTorch's pooling backwards have; only
+    needed (and only looked up) when the backward itself is being recorded."""
+    return node.saved()[0] if STATE.enabled else None

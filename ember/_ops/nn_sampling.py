@@ -407,12 +407,21 @@ def _grid_checks(input, grid, mode, only):
 def _grid_sampler(input, grid, mode, padding_mode, align_corners, only):
     n = _grid_checks(input, grid, mode, only)
     x, g = input._data, grid._data
-    plan = quiet(_grid_plan, g, x.shape[2:], mode, padding_mode, bool(align_corners))
+    plan = quiet(_grid_plan, _host(g), x.shape[2:], mode, padding_mode, bool(align_corners))
     out = wrap(_grid_forward(x, plan))
     if (input._rg or grid._rg) and STATE.enabled:
         record(out, f'GridSampler{n}DBackward0', _grid_backward, (input, grid),
                saved=(input, grid), ctx=plan)
     return out
+
+
+def _host(a):
+    """A NumPy copy of a device array (the sampling plan is built on the host)."""
+    return a if a.__class__ is np.ndarray else a.get()
+
+
+def _dev(a, xp):
+    return a if xp is np else xp.asarray(a)
 
 
 def _unnormalize(coord, L, align):
@@ -497,20 +506,17 @@ def _grid_forward(x, plan):
     N, C = x.shape[:2]
     inp = plan[1]
     out_sp = plan[2][0].shape[1:]
-    xr = x.reshape(N, C, -1)
+    P, O = math.prod(inp), math.prod(out_sp)
+    xr = x.reshape(N, C, P)
     corners, frac = _corners(plan)
     out = None
     for flat, valid, bits in corners:
-        v = np.take_along_axis(xr, flat.reshape(N, 1, -1), axis=2) if xp is np else \
-            xp.take_along_axis(xr, xp.asarray(flat.reshape(N, 1, -1)), axis=2)
+        v = xp.take_along_axis(xr, _dev(flat.reshape(N, 1, O), xp), axis=2)
         w = valid.astype(x.dtype)
         for b, t in zip(bits, frac or ()):
             w = w * (t if b else (1 - t))
-        term = v * xp.asarray(w.reshape(N, 1, -1))
+        term = v * _dev(w.reshape(N, 1, O), xp)
         out = term if out is None else out + term
-    if out is None:
-        out = xp.zeros((N, C, 0), x.dtype)
-    del inp
     return out.reshape((N, C) + out_sp)
 
 
@@ -520,10 +526,12 @@ def _grid_backward(node, grad):
     plan = node.ctx
     mode, inp, coords, slopes = plan
     x = input._data
+    xp = xp_of(x)
     N, C = x.shape[:2]
     n = len(inp)
     out_sp = coords[0].shape[1:]
     corners, frac = _corners(plan)
+    P, O = math.prod(inp), math.prod(out_sp)
     need_in, need_grid = node.next[0] is not None, node.next[1] is not None
     if frac is not None:
         # t_k as an ember function of the grid, exact in value and first derivative:
@@ -532,15 +540,16 @@ def _grid_backward(node, grad):
         for k in range(n):
             gk = grid[..., n - 1 - k]
             s = slopes[k]
-            const = frac[k] - s * grid._data[..., n - 1 - k]
-            ts.append(gk * wrap(s) + wrap(const))
+            const = frac[k] - s * _host(grid._data)[..., n - 1 - k]
+            ts.append(gk * wrap(_dev(s, xp)) + wrap(_dev(const, xp)))
         ts = [t.unsqueeze(1) for t in ts]
     grad_in = None
     dts = [None] * n
     for flat, valid, bits in corners:
-        pidx = PlaneIndex(np.ascontiguousarray(np.broadcast_to(
-            flat.reshape(N, 1, -1), (N, C, flat[0].size))), (N, C, math.prod(inp)), 1, False)
-        vmask = wrap(valid.astype(x.dtype).reshape((N, 1) + out_sp))
+        pidx = PlaneIndex(_dev(np.ascontiguousarray(np.broadcast_to(
+            flat.reshape(N, 1, O), (N, C, O))), xp), (N, C, math.prod(inp)), 1,
+            False)
+        vmask = wrap(_dev(valid.astype(x.dtype).reshape((N, 1) + out_sp), xp))
         if frac is None:
             w = vmask
         else:
@@ -548,11 +557,11 @@ def _grid_backward(node, grad):
             for b, t in zip(bits, ts):
                 w = w * (t if b else 1 - t)
         if need_in:
-            src = (grad * w).reshape(N, C, -1)
+            src = (grad * w).reshape(N, C, O)
             term = plane_scatter(src, pidx).reshape(x.shape)
             grad_in = term if grad_in is None else grad_in + term
         if need_grid and frac is not None:
-            v = plane_gather(input.reshape(N, C, -1), pidx).reshape((N, C) + out_sp) * vmask
+            v = plane_gather(input.reshape(N, C, P), pidx).reshape((N, C) + out_sp) * vmask
             gv = (grad * v).sum(1, keepdim=True)
             for k in range(n):
                 dw = None
@@ -567,10 +576,10 @@ def _grid_backward(node, grad):
     grad_grid = None
     if need_grid:
         if frac is None:
-            grad_grid = wrap(xp_of(x).zeros(grid._data.shape, grid._data.dtype))
+            grad_grid = wrap(xp.zeros(grid._data.shape, grid._data.dtype))
         else:
             from .joining import stack
-            parts = [dts[k].squeeze(1) * wrap(slopes[k]) for k in range(n)]
+            parts = [dts[k].squeeze(1) * wrap(_dev(slopes[k], xp)) for k in range(n)]
             grad_grid = stack(parts[::-1], -1)
     return grad_in, grad_grid
 
@@ -663,4 +672,4 @@ def affine_grid_generator(theta, size, align_corners):
 def _affine_grid_backward(node, grad):
     b, N, spatial = node.ctx
     n = len(spatial)
-    return grad.reshape(N, -1, n).transpose(1, 2).matmul(wrap(b))
+    return grad.reshape(N, math.prod(spatial), n).transpose(1, 2).matmul(wrap(b))
