@@ -55,29 +55,53 @@ def _fill_value(value, dtype):
     return value
 
 
-def _constant(input, pad, value):
-    x = input._data
-    nd = x.ndim
-    k = len(pad) // 2
-    shape = list(x.shape)
+_CONSTANT_PLANS = {}
+
+
+def _constant_plan(shape, pad):
+    """Output shape, the destination/source slices of the kept part, and the border slabs."""
+    nd = len(shape)
+    out_shape = list(shape)
     src = [slice(None)] * nd
-    dst = [slice(None)] * nd
-    for i in range(k):
+    dst = [slice(0, n) for n in shape]
+    for i in range(len(pad) // 2):
         ax = nd - 1 - i
         lo, hi = pad[2 * i], pad[2 * i + 1]
         n = shape[ax]
-        new = n + lo + hi
         if n + min(lo, 0) + min(hi, 0) < 0:
             raise RuntimeError(f'narrow(): length must be non-negative. (pad: dimension {ax} of '
                                f'size {n} cannot be cropped by ({lo}, {hi}))')
-        shape[ax] = new
+        out_shape[ax] = n + lo + hi
         s0, s1 = max(-lo, 0), n - max(-hi, 0)
         src[ax] = slice(s0, max(s1, s0))
         d0 = max(lo, 0)
         dst[ax] = slice(d0, d0 + max(s1 - s0, 0))
+    slabs = []
+    for ax in range(nd):               # the border slabs, each written once
+        d = dst[ax]
+        if d.start > 0:
+            slabs.append(tuple(dst[:ax]) + (slice(0, d.start),))
+        if d.stop < out_shape[ax]:
+            slabs.append(tuple(dst[:ax]) + (slice(d.stop, None),))
+    return tuple(out_shape), tuple(dst), tuple(src), slabs
+
+
+def _constant(input, pad, value):
+    x = input._data
+    key = (x.shape, tuple(pad))
+    plan = _CONSTANT_PLANS.get(key)
+    if plan is None:
+        plan = _constant_plan(x.shape, pad)
+        if len(_CONSTANT_PLANS) > 512:
+            _CONSTANT_PLANS.clear()
+        _CONSTANT_PLANS[key] = plan
+    shape, dst, src, slabs = plan
     xp = xp_of(x)
-    out = xp.full(shape, _fill_value(value, x.dtype), dtype=x.dtype)
-    out[tuple(dst)] = x[tuple(src)]
+    out = xp.empty(shape, dtype=x.dtype)
+    out[dst] = x[src]
+    fill = _fill_value(value, x.dtype)
+    for sl in slabs:
+        out[sl] = fill
     return record(wrap(out), 'ConstantPadNdBackward0', _constant_backward, (input,), ctx=pad)
 
 
@@ -138,15 +162,84 @@ def _scatter_plan(idx, n):
 
 
 class _Maps:
-    """The per-axis index maps of one non-constant pad."""
-    __slots__ = ('axes', 'maps', 'sizes', 'plans', 'name')
+    """The per-axis index maps of one non-constant pad; when no amount is negative, also the
+    slice copies that do the same faster (``copies``: output shape, interior, border fills)."""
+    __slots__ = ('axes', 'maps', 'sizes', 'plans', 'name', 'mode', 'amounts', 'copies')
 
-    def __init__(self, axes, maps, sizes, name):
+    def __init__(self, axes, maps, sizes, name, mode, amounts, shape):
         self.axes, self.maps, self.sizes, self.name = axes, maps, sizes, name
+        self.mode, self.amounts = mode, amounts
         self.plans = None
+        self.copies = None if amounts is None else _copy_plan(shape, axes, amounts, sizes, mode)
+
+
+def _edge_slices(mode, lo, hi, n):
+    """(dst, src) slice pairs along one axis of the padded array that fill its borders from
+    its interior ``[lo, lo + n)``."""
+    if mode == 'reflect':
+        right = lo + n - 2 - hi
+        return ((slice(0, lo), slice(2 * lo, lo, -1)),
+                (slice(lo + n, lo + n + hi), slice(lo + n - 2, right if right >= 0 else None, -1)))
+    if mode == 'replicate':
+        return ((slice(0, lo), slice(lo, lo + 1)), (slice(lo + n, lo + n + hi),
+                                                    slice(lo + n - 1, lo + n)))
+    return ((slice(0, lo), slice(n, n + lo)), (slice(lo + n, lo + n + hi), slice(lo, lo + hi)))
+
+
+def _copy_plan(shape, axes, amounts, sizes, mode):
+    out_shape = list(shape)
+    for ax, (lo, hi) in zip(axes, amounts):
+        out_shape[ax] += lo + hi
+    region = [slice(None)] * len(shape)
+    for ax, (lo, hi) in zip(axes, amounts):
+        region[ax] = slice(lo, lo + shape[ax])
+    interior = tuple(region)
+    fills = []
+    for ax, (lo, hi), n in zip(axes, amounts, sizes):
+        region[ax] = slice(None)            # this axis and those before it: full extent
+        for dst, src in _edge_slices(mode, lo, hi, n):
+            if dst.stop > dst.start:
+                d, sr = list(region), list(region)
+                d[ax], sr[ax] = dst, src
+                fills.append((tuple(d), tuple(sr)))
+    folds = []
+    for ax, (lo, hi), n in reversed(list(zip(axes, amounts, sizes))):
+        pre = (slice(None),) * ax
+        pairs = [(pre + (dst,), pre + (src,)) for dst, src in _edge_slices(mode, lo, hi, n)
+                 if dst.stop > dst.start]
+        folds.append((ax, pairs, pre + (slice(lo, lo + n),)))
+    return tuple(out_shape), interior, fills, folds
+
+
+def _pad_slices(x, maps):
+    """Reflect/replicate/circular padding by slice copies (no negative amounts)."""
+    shape, interior, fills, _ = maps.copies
+    out = xp_of(x).empty(shape, x.dtype)
+    out[interior] = x
+    for dst, src in fills:
+        out[dst] = out[src]
+    return out
+
+
+def _unpad_slices(g, maps):
+    """The adjoint of :func:`_pad_slices`: fold the borders back, then crop."""
+    xp = xp_of(g)
+    g = g.copy()
+    replicate = maps.mode == 'replicate'
+    for ax, pairs, keep in maps.copies[3]:
+        for dst, src in pairs:
+            part = g[dst]
+            if replicate:
+                part = part.sum(axis=ax, keepdims=True)
+            view = g[src]
+            xp.add(view, part, out=view)
+        g = g[keep]
+    return xp.ascontiguousarray(g)
 
 
 def _gather(x, maps):
+    if maps.copies is not None:
+        return _pad_slices(x, maps)
     xp = xp_of(x)
     for ax, idx in zip(maps.axes, maps.maps):
         x = xp.take(x, xp.asarray(idx) if xp is not np else idx, axis=ax)
@@ -154,6 +247,8 @@ def _gather(x, maps):
 
 
 def _scatter(g, maps):
+    if maps.copies is not None:
+        return _unpad_slices(g, maps)
     xp = xp_of(g)
     if maps.plans is None:
         maps.plans = [_scatter_plan(idx, n) for idx, n in zip(maps.maps, maps.sizes)]
@@ -223,14 +318,29 @@ def _check_output_size(shape, pad, k):
                            f'{next(o for o in outs if o < 0)}: {out_shape}')
 
 
+_MAPS = {}
+
+
 def _non_constant(input, pad, mode):
     x = input._data
+    if x.dtype.kind == 'b' and mode != 'circular':
+        raise NotImplementedError(f'"{_KERNEL[mode].format(len(pad) // 2)}" not implemented for '
+                                  "'Bool'")
+    key = (mode, x.shape, tuple(pad))
+    maps = _MAPS.get(key)
+    if maps is None:
+        maps = _build_maps(x, pad, mode)
+        if len(_MAPS) > 512:
+            _MAPS.clear()
+        _MAPS[key] = maps
+    return _gather_op(input, maps)
+
+
+def _build_maps(x, pad, mode):
     nd = x.ndim
     k = len(pad) // 2
     if k not in (1, 2, 3) or nd not in (k + 1, k + 2):
         raise _unsupported(k, nd)
-    if x.dtype.kind == 'b' and mode != 'circular':
-        raise NotImplementedError(f'"{_KERNEL[mode].format(k)}" not implemented for \'Bool\'')
     axes, maps, sizes = [], [], []
     if mode != 'circular':
         first = 1 if nd == k + 2 else 0
@@ -263,7 +373,10 @@ def _non_constant(input, pad, mode):
     if mode != 'circular':
         _check_output_size(x.shape, pad, k)
     name = _NAMES[mode].format(k)
-    return _gather_op(input, _Maps(axes, maps, sizes, name))
+    amounts = [(pad[2 * (nd - 1 - ax)], pad[2 * (nd - 1 - ax) + 1]) for ax in axes]
+    if any(a < 0 or b < 0 for a, b in amounts):
+        amounts = None
+    return _Maps(axes, maps, sizes, name, mode, amounts, x.shape)
 
 
 def pad(input, pad, mode='constant', value=None):

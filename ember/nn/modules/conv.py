@@ -16,9 +16,6 @@ from .module import Module
 __all__ = ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d',
            'ConvTranspose3d']
 
-_PADDING_MODES = {'zeros', 'reflect', 'replicate', 'circular'}
-
-
 def _ntuple(v, n):
     if isinstance(v, (tuple, list)) or (hasattr(v, '__iter__') and not isinstance(v, str)):
         return tuple(v)
@@ -42,12 +39,13 @@ class _ConvNd(Module):
             raise ValueError('out_channels must be divisible by groups')
         if isinstance(padding, str):
             if padding not in ('same', 'valid'):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of "
-                                 f"{set(('same', 'valid'))}")
+                valid = {'same', 'valid'}
+                raise ValueError(f'Invalid padding string {padding!r}, should be one of {valid}')
             if padding == 'same' and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided convolutions")
-        if padding_mode not in _PADDING_MODES:
-            raise ValueError(f'padding_mode must be one of {_PADDING_MODES}, but got '
+        valid_modes = {'zeros', 'reflect', 'replicate', 'circular'}   # printed as PyTorch's
+        if padding_mode not in valid_modes:
+            raise ValueError(f'padding_mode must be one of {valid_modes}, but got '
                              f"padding_mode='{padding_mode}'")
         self.in_channels = in_channels
         self.out_channels = out_channels
