@@ -175,6 +175,24 @@ def _mul_scalar_backward(node, grad):
     return mul_scalar(grad, node.ctx)
 
 
+def add_scalar(t, s):
+    """``t + s`` for a Python number ``s``, recorded as ``AddBackward1``."""
+    x = t._data
+    res = wrap(x + x.dtype.type(s) if x.dtype.kind == 'f' else x + s)
+    return record(res, 'AddBackward1', _pass_backward, (t,))
+
+
+def sub_scalar(t, s):
+    """``t - s`` for a Python number ``s``, recorded as ``SubBackward1``."""
+    x = t._data
+    res = wrap(x - x.dtype.type(s) if x.dtype.kind == 'f' else x - s)
+    return record(res, 'SubBackward1', _pass_backward, (t,))
+
+
+def _pass_backward(node, grad):
+    return grad
+
+
 def div_scalar(t, s):
     """``t / s`` for a Python number ``s``, recorded as ``DivBackward1``."""
     x = t._data

@@ -13,7 +13,8 @@ tensor(0.5000)
 from ._base import wrap, record, STATE, np
 from ._elementwise import tname, record_not_implemented
 from ._nn_loss_common import (reduction_of, need_tensor, f32_exact, reduce_array,
-                              reduce_tensor, quiet_call, not_differentiable)
+                              reduce_tensor, quiet_call, not_differentiable, add_scalar,
+                              sub_scalar)
 
 _F64 = np.dtype(np.float64)
 
@@ -294,7 +295,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
 
 
 def _margin_ranking(input1, input2, target, margin, reduction):
-    return reduce_tensor((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+    return reduce_tensor(add_scalar(-target * (input1 - input2), margin).clamp_min(0),
+                         reduction)
 
 
 _EPS = float(np.float32(1e-12))
@@ -323,13 +325,13 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         raise RuntimeError(f'0D target tensor expects 1D input tensors, but found inputs with '
                            f'sizes {list(input1.shape)} and {list(input2.shape)}.')
     prod_sum = (input1 * input2).sum(td)
-    mag_square1 = (input1 * input1).sum(td) + _EPS
-    mag_square2 = (input2 * input2).sum(td) + _EPS
+    mag_square1 = add_scalar((input1 * input1).sum(td), _EPS)
+    mag_square2 = add_scalar((input2 * input2).sum(td), _EPS)
     denom = (mag_square1 * mag_square2).sqrt()
     cos = prod_sum / denom
     zeros = zeros_like(cos)
     pos = 1 - cos
-    neg = (cos - margin).clamp_min(0)
+    neg = sub_scalar(cos, margin).clamp_min(0)
     output_pos = where(target == 1, pos, zeros)
     output_neg = where(target == -1, neg, zeros)
     return reduce_tensor(output_pos + output_neg, reduction)
@@ -377,7 +379,7 @@ def _triplet(anchor, positive, negative, margin, p, eps, swap, reduction):
     dist_neg = _pairwise_distance(anchor, negative, p, eps)
     if swap:
         dist_neg = minimum(dist_neg, _pairwise_distance(positive, negative, p, eps))
-    return reduce_tensor(clamp_min(margin + dist_pos - dist_neg, 0), reduction)
+    return reduce_tensor(clamp_min(add_scalar(dist_pos, margin) - dist_neg, 0), reduction)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,

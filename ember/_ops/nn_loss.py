@@ -23,7 +23,8 @@ from ._elementwise import tname
 from .. import _dtype as D
 from ._nn_loss_common import (reduction_of, check_reduction, enum_reduction, size_warning,
                               broadcast_shape, need_tensor, not_differentiable, float_result,
-                              f32_exact, reduce_array, reduce_tensor, quiet_call)
+                              f32_exact, reduce_array, reduce_tensor, quiet_call, add_scalar,
+                              mul_scalar)
 from ._nn_loss_nll import nll_loss, cross_entropy, linear_cross_entropy
 from ._nn_loss_margin import (soft_margin_loss, multilabel_soft_margin_loss, multi_margin_loss,
                               multilabel_margin_loss, hinge_embedding_loss, margin_ranking_loss,
@@ -44,6 +45,7 @@ FUNCTIONAL = ['l1_loss', 'mse_loss', 'smooth_l1_loss', 'huber_loss', 'cross_entr
               'linear_cross_entropy']
 
 _EPS = float(np.float32(1e-12))       # PyTorch's `constexpr float EPSILON = 1e-12`
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 
 
 def _expanded(input, target):
@@ -128,9 +130,13 @@ def _numel(shape):
 
 def _mse_backward(node, grad):
     x, t = node.saved()
-    g = (x - t) * node.ctx * grad
     nxt = node.next
-    return (g if nxt[0] is not None else None), (-g if nxt[1] is not None else None)
+    if STATE.enabled:                  # create_graph: in ember ops, so it can be differentiated
+        g = (x - t) * node.ctx * grad
+        return (g if nxt[0] is not None else None), (-g if nxt[1] is not None else None)
+    xa, ta, _ = float_result(x, t, 'mse_backward')
+    g = (xa - ta) * xa.dtype.type(node.ctx) * grad._data
+    return (wrap(g) if nxt[0] is not None else None), (wrap(-g) if nxt[1] is not None else None)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0):
@@ -386,8 +392,11 @@ def _bcast(op, fn, *arrays):
 
 def _log_sigmoid_array(x):
     """``min(x, 0) - log1p(exp(-|x|))`` rounded step by step as PyTorch's log_sigmoid kernel."""
-    e = quiet_call(f32_exact, np.exp, -np.abs(x))
-    return np.minimum(x, x.dtype.type(0)) - quiet_call(f32_exact, np.log1p, e)
+    if x.dtype == _F32 and x.size <= 65536 and x.__class__ is np.ndarray:
+        e = np.exp(-np.abs(x).astype(_F64)).astype(_F32)
+        return np.minimum(x, _F32.type(0)) - np.log1p(e.astype(_F64)).astype(_F32)
+    return quiet_call(lambda v: np.minimum(v, v.dtype.type(0)) - np.log1p(np.exp(-np.abs(v))),
+                      x)
 
 
 def _bcel_backward(node, grad):
@@ -395,7 +404,14 @@ def _bcel_backward(node, grad):
     mean, n = node.ctx
     nxt = node.next
     gx = gt = None
-    if nxt[0] is not None:
+    if nxt[0] is not None and not STATE.enabled and pw is None:
+        from .pointwise import _sigmoid            # PyTorch's float32 sigmoid bits
+        xa = x._data
+        g = (quiet_call(_sigmoid, xa) - t._data) * grad._data
+        if w is not None:
+            g = g * w._data
+        gx = wrap(g / n if mean else g)
+    elif nxt[0] is not None:
         if pw is not None:
             pt = pw * t
             gx = (pt + 1 - t) * x.sigmoid() - pt
@@ -478,11 +494,11 @@ def _poisson_nll(input, target, log_input, full, eps, reduction):
     if log_input:
         loss = input.exp() - target * input
     else:
-        loss = input - target * (input + eps).log()
+        loss = input - target * add_scalar(input, eps).log()
     if full:
         from ._elementwise import quiet
         stirling = quiet(lambda: (target * target.log() - target
-                                  + 0.5 * (2 * math.pi * target).log()))
+                                  + mul_scalar(mul_scalar(target, 2 * math.pi).log(), 0.5)))
         loss = loss + stirling.masked_fill(target <= 1, 0)
     return reduce_tensor(loss, reduction)
 

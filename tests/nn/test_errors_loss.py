@@ -419,3 +419,92 @@ def test_loss_module_reprs():
                       4, 3, options=lib.nn.LinearCrossEntropyOptions()),
                   lambda lib: lib.nn.HuberLoss(delta=2)):
         assert repr(build(ember)) == repr(build(torch))
+
+
+# ---- graph structure: PyTorch's grad_fn names ------------------------------------------------------
+def _xg(lib, *shape, low=None):
+    a = np.random.default_rng(3).standard_normal(shape).astype(np.float32)
+    if low is not None:
+        a = np.abs(a) % 0.8 + low
+    return lib.tensor(a).requires_grad_()
+
+
+_GRAPHS = {
+    'l1': lambda lib, r: F(lib).l1_loss(_xg(lib, 3, 4), _x(lib, 3, 4), reduction=r),
+    'l1-weight': lambda lib, r: F(lib).l1_loss(_xg(lib, 3, 4), _x(lib, 3, 4), reduction=r,
+                                               weight=_p(lib, 3, 4)),
+    'mse': lambda lib, r: F(lib).mse_loss(_xg(lib, 3, 4), _x(lib, 3, 4), reduction=r),
+    'smooth_l1': lambda lib, r: F(lib).smooth_l1_loss(_xg(lib, 3, 4), _x(lib, 3, 4),
+                                                      reduction=r),
+    'smooth_l1-beta0': lambda lib, r: F(lib).smooth_l1_loss(_xg(lib, 3, 4), _x(lib, 3, 4),
+                                                            reduction=r, beta=0.0),
+    'huber': lambda lib, r: F(lib).huber_loss(_xg(lib, 3, 4), _x(lib, 3, 4), reduction=r),
+    'cross_entropy': lambda lib, r: F(lib).cross_entropy(_xg(lib, 3, 4), lib.tensor([1, 0, 3]),
+                                                         reduction=r),
+    'cross_entropy-3d': lambda lib, r: F(lib).cross_entropy(
+        _xg(lib, 2, 4, 3), lib.tensor([[1, 0, 3], [2, 2, 0]]), reduction=r),
+    'cross_entropy-smoothing': lambda lib, r: F(lib).cross_entropy(
+        _xg(lib, 3, 4), lib.tensor([1, 0, 3]), reduction=r, label_smoothing=0.1),
+    'cross_entropy-probabilities': lambda lib, r: F(lib).cross_entropy(
+        _xg(lib, 3, 4), _p(lib, 3, 4), reduction=r),
+    'nll-4d': lambda lib, r: F(lib).nll_loss(_xg(lib, 2, 4, 2, 2),
+                                             lib.zeros(2, 2, 2, dtype=lib.long), reduction=r),
+    'bce': lambda lib, r: F(lib).binary_cross_entropy(_xg(lib, 3, 4, low=0.1), _p(lib, 3, 4),
+                                                      reduction=r),
+    'bce_with_logits': lambda lib, r: F(lib).binary_cross_entropy_with_logits(
+        _xg(lib, 3, 4), _p(lib, 3, 4), reduction=r, pos_weight=lib.ones(4)),
+    'kl_div': lambda lib, r: F(lib).kl_div(_xg(lib, 3, 4), _p(lib, 3, 4),
+                                           reduction='batchmean' if r == 'mean' else r),
+    'kl_div-log-target': lambda lib, r: F(lib).kl_div(
+        _xg(lib, 3, 4), _x(lib, 3, 4), reduction='batchmean' if r == 'mean' else r,
+        log_target=True),
+    'poisson': lambda lib, r: F(lib).poisson_nll_loss(_xg(lib, 3, 4), _p(lib, 3, 4) * 3,
+                                                      reduction=r, full=True),
+    'gaussian': lambda lib, r: F(lib).gaussian_nll_loss(_xg(lib, 3, 4), _x(lib, 3, 4),
+                                                        _p(lib, 3, 4), reduction=r),
+    'cosine': lambda lib, r: F(lib).cosine_embedding_loss(
+        _xg(lib, 3, 4), _x(lib, 3, 4), lib.tensor([1, -1, 1]), reduction=r),
+    'margin_ranking': lambda lib, r: F(lib).margin_ranking_loss(
+        _xg(lib, 4), _x(lib, 4), lib.tensor([1., -1., 1., 1.]), reduction=r),
+    'hinge': lambda lib, r: F(lib).hinge_embedding_loss(_xg(lib, 3, 4), _x(lib, 3, 4).sign(),
+                                                        reduction=r),
+    'soft_margin': lambda lib, r: F(lib).soft_margin_loss(_xg(lib, 3, 4), _x(lib, 3, 4).sign(),
+                                                          reduction=r),
+    'multilabel_soft_margin': lambda lib, r: F(lib).multilabel_soft_margin_loss(
+        _xg(lib, 3, 4), _p(lib, 3, 4).round(), reduction=r),
+    'multi_margin': lambda lib, r: F(lib).multi_margin_loss(_xg(lib, 3, 4),
+                                                            lib.tensor([1, 0, 3]), reduction=r),
+    'multilabel_margin': lambda lib, r: F(lib).multilabel_margin_loss(
+        _xg(lib, 3, 4), lib.tensor([[1, 2, -1, 0]] * 3), reduction=r),
+    'triplet': lambda lib, r: F(lib).triplet_margin_loss(_xg(lib, 3, 4), _x(lib, 3, 4),
+                                                         _p(lib, 3, 4), reduction=r),
+    'ctc': lambda lib, r: F(lib).ctc_loss(lib.tensor(_LP).requires_grad_(),
+                                          lib.tensor([[1, 2], [1, 1]]), [4, 4], [2, 2],
+                                          reduction=r),
+    'ctc-zero-infinity': lambda lib, r: F(lib).ctc_loss(
+        lib.tensor(_LP).requires_grad_(), lib.tensor([[1, 2], [1, 1]]), [4, 4], [2, 2],
+        reduction=r, zero_infinity=True),
+}
+
+
+def _names(fn):
+    out = []
+    stack = [fn]
+    while stack and len(out) < 6:
+        f = stack.pop(0)
+        if f is None:
+            continue
+        out.append(f.name())
+        stack.extend(n for n, _ in getattr(f, 'next_functions', ()))
+    return out
+
+
+@pytest.mark.parametrize('reduction', ['none', 'mean', 'sum'])
+@pytest.mark.parametrize('name', sorted(_GRAPHS))
+def test_grad_fn_names(name, reduction):
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        t = _GRAPHS[name](torch, reduction)
+        e = _GRAPHS[name](ember, reduction)
+    assert e.grad_fn.name() == t.grad_fn.name()
+    assert _names(e.grad_fn)[:3] == _names(t.grad_fn)[:3]
