@@ -256,6 +256,8 @@ def _scatter(g, maps):
         shape = list(g.shape)
         shape[ax] = n
         pre = (slice(None),) * ax
+        if xp is not np:
+            plan = [(xp.asarray(dst), xp.asarray(src)) for dst, src in plan]
         if plan and len(plan[0][0]) == n:
             out = xp.take(g, plan[0][1], axis=ax)
             rest = plan[1:]
