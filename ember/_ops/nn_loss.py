@@ -448,7 +448,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
     tensor(0.1438)
     """
     if size_average is not None or reduce is not None:
-        reduction = reduction_of(size_average, reduce, reduction)
+        red = reduction_of(size_average, reduce, reduction)
     elif reduction == 'mean':
         import warnings
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
@@ -456,8 +456,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
                       "the KL div math definition.'mean' will be changed to behave the same as "
                       "'batchmean' in the next major release.", UserWarning, stacklevel=2)
     batchmean = reduction == 'batchmean'
-    out = _kl_div(input, target, 'sum' if batchmean else check_reduction(reduction), log_target)
-    if batchmean and input.dim() != 0:
+    if size_average is None and reduce is None:
+        red = 'sum' if batchmean else check_reduction(reduction)
+    out = _kl_div(input, target, red, log_target)
+    if batchmean and input.dim() != 0:             # (even with the legacy flags, as PyTorch)
         out = out / input.shape[0]
     return out
 
