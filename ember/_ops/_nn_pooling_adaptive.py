@@ -171,17 +171,13 @@ def _adaptive_max(input, n, output_size, op):
 
 
 def _adaptive_max_windows(x, inp, sizes):
-    """Max and first-argmax over adaptive bins: one gather per offset inside the largest bin."""
+    """Max and first-argmax over adaptive bins: one gather per offset inside the largest bin
+    (offsets past a bin's end repeat its last cell, which cannot change the result)."""
     xp = xp_of(x)
     n = len(inp)
-    strides, acc = [], 1
-    for L in reversed(inp):
-        strides.append(acc)
-        acc *= L
-    strides = strides[::-1]
+    strides = _strides(inp)
     bins = [_bins(L, o) for L, o in zip(inp, sizes)]
     kmax = [int((e - s).max()) for s, e in bins]
-    flat_x = x.reshape(x.shape[:x.ndim - n] + (acc,))
     positions = []
     for js in np.ndindex(*kmax):
         pos = None
@@ -190,17 +186,53 @@ def _adaptive_max_windows(x, inp, sizes):
             shape[i] = len(s)
             term = (np.minimum(s + j, e - 1) * strides[i]).reshape(shape)
             pos = term if pos is None else pos + term
-        positions.append(xp.asarray(np.broadcast_to(pos, sizes)))
-    vals = [flat_x[..., p] for p in positions]
-    m = vals[0].copy()
-    for v in vals[1:]:
+        positions.append(xp.asarray(np.ascontiguousarray(np.broadcast_to(pos, sizes))))
+    return max_at(x, n, positions)
+
+
+def _strides(inp):
+    out, acc = [], 1
+    for L in reversed(inp):
+        out.append(acc)
+        acc *= L
+    return out[::-1]
+
+
+def max_at(x, n, positions):
+    """Max of ``x``'s planes (last ``n`` dims) over cells listed per output, and the in-plane
+    index of PyTorch's pick (first maximum; the last NaN if any).
+
+    ``positions``: one int array per candidate, of shape ``out`` (the same cells in every
+    plane) or ``lead + out``.
+    """
+    xp = xp_of(x)
+    lead = x.shape[:x.ndim - n]
+    flat = x.reshape(lead + (-1,)) if x.size else x.reshape(lead + (int(np.prod(
+        x.shape[x.ndim - n:])),))
+
+    def take(pos):
+        if pos.ndim == n:
+            return flat[..., pos]
+        k = pos.reshape(lead + (-1,))
+        return xp.take_along_axis(flat, k, axis=-1).reshape(pos.shape)
+    m = take(positions[0]).copy()
+    out_shape = m.shape
+    jt = np.uint8 if len(positions) < 256 else np.int32
+    j = xp.zeros(out_shape, dtype=jt)
+    vals = [None] * len(positions)
+    for i, pos in enumerate(positions[1:], 1):
+        v = take(pos)
+        vals[i] = v
+        upd = (v > m).view(np.uint8)
         xp.maximum(m, v, out=m)
-    rel = xp.broadcast_to(positions[-1], m.shape).copy()
-    for v, p in zip(vals[-2::-1], positions[-2::-1]):
-        xp.copyto(rel, p, where=v == m)
-    if bool(xp.isnan(m).any()):
-        for v, p in zip(vals, positions):
-            xp.copyto(rel, p, where=xp.isnan(v))
+        j += upd * (jt(i) - j)
+    if m.dtype.kind == 'f' and bool(xp.isnan(m).any()):
+        vals[0] = take(positions[0])
+        for i, v in enumerate(vals):
+            j[xp.isnan(v)] = i
+    rel = xp.zeros(out_shape, dtype=np.int64)
+    for i, pos in enumerate(positions):
+        rel += (j == i) * pos
     return m, rel
 
 
@@ -267,4 +299,177 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     tensor([[[[7.]]]])
     """
     res = _adaptive_max(input, 3, output_size, 'adaptive_max_pool3d')
+    return res if return_indices else res[0]
+
+
+# ---- fractional max pooling ------------------------------------------------------------------
+def _intervals(samples, L, O, k):
+    """PyTorch's pseudo-random window starts (``generate_intervals``) for each sample, in the
+    samples' precision: shape ``samples.shape + (O,)``."""
+    dt = samples.dtype.type
+    res = np.empty(samples.shape + (O,), dtype=np.int64)
+    if O > 1:
+        alpha = dt(L - k) / dt(O - 1)
+        i = np.arange(O - 1).astype(samples.dtype)
+        s = samples[..., None]
+        res[..., :O - 1] = (np.trunc((i + s) * alpha).astype(np.int64)
+                            - np.trunc(s * alpha).astype(np.int64))
+    if O > 0:
+        res[..., O - 1] = L - k
+    return res
+
+
+_AXIS = {2: 'height', 3: 'time'}
+_FRAC_DIMS = {2: ('height', 'width'), 3: ('time', 'height', 'width')}
+
+
+def _fractional_max(input, n, kernel_size, output_size, output_ratio, samples, op):
+    from ._nn_pooling_core import int_tuple
+    if output_size is None and output_ratio is None:
+        raise ValueError(f'{op} requires specifying either an output_size or an output_ratio')
+    x = input._data
+    if x.ndim < n + 1:
+        raise IndexError(f'Dimension out of range (expected to be in range of [{-x.ndim}, '
+                         f'{x.ndim - 1}], but got {-n - 1}) (in {op}: the input must be '
+                         f'(C, *spatial) or (N, C, *spatial) with {n} spatial dims)')
+    if output_size is None:
+        if n == 2 and len(output_ratio) > 2:
+            raise ValueError('fractional_max_pool2d requires output_ratio to either be a single '
+                             'Int or tuple of Ints.')
+        ratio = (tuple(output_ratio) if isinstance(output_ratio, (tuple, list))
+                 else (output_ratio,) * n)
+        if len(ratio) == 1:
+            ratio = ratio * n
+        output_size = [int(x.shape[x.ndim - n + i] * ratio[i]) for i in range(n)]
+    if samples is None:
+        from .. import rand
+        nb = 1 if x.ndim == n + 1 else x.shape[0]
+        samples = rand(nb, x.shape[x.ndim - n - 1], n, dtype=input.dtype, device=input.device)
+    name = op if n == 2 else op + '_out'
+    if x.ndim != n + 1 and x.ndim != n + 2:
+        raise RuntimeError(f'{name}(): Expected {n + 1}D or {n + 2}D tensor, but got: '
+                           f'{list(x.shape)}')
+    k = int_tuple(kernel_size, n, op, 'kernel_size')
+    out = int_tuple(output_size, n, op, 'output_size')
+    if 0 in x.shape[x.ndim - n - 1:]:
+        dim = next(i for i in range(x.ndim - n - 1, x.ndim) if x.shape[i] == 0)
+        raise RuntimeError(f'{name}(): Expected input to have non-zero size for non-batch '
+                           f'dimensions, but got{list(x.shape)} with dimension {dim} being '
+                           'empty.')
+    if x.dtype.kind != 'f':
+        raise not_implemented_for(name, x.dtype)
+    smp = samples._data
+    if smp.dtype != x.dtype:
+        raise RuntimeError('Expect _random_samples to have the same dtype as input')
+    if smp.ndim != 3:
+        raise RuntimeError(f'Expect _random_samples to have 3 dimensions, got {smp.ndim}')
+    batched = x.ndim == n + 2
+    N = x.shape[0] if batched else 1
+    C = x.shape[x.ndim - n - 1]
+    if smp.shape[0] < N:
+        raise RuntimeError('Expect _random_samples.size(0) no less then input batch size.')
+    if smp.shape[1] != C:
+        raise RuntimeError('Expect _random_samples.size(1) equals to input channel size.')
+    if smp.shape[2] != n:
+        raise RuntimeError(f'Expect _random_samples.size(2) equals to {n}; got {smp.shape[2]}.')
+    inp = x.shape[x.ndim - n:]
+    for dim_name, L, kk, o in zip(_FRAC_DIMS[n], inp, k, out):
+        if o < 0:
+            raise RuntimeError(f'Trying to create tensor with negative dimension {o}: '
+                               f'{list(x.shape[:x.ndim - n]) + list(out)}')
+        if o + kk - 1 > L or (n == 3 and o + kk - 1 == L):    # PyTorch's 3-d check is strict
+            raise RuntimeError(f'{name}(): pool {dim_name} {kk} too large relative to input '
+                               f'{dim_name} {L} (in {op}: output_size + kernel_size - 1 must not '
+                               'exceed the input size)')
+    if min(k) <= 0:
+        raise RuntimeError(f'{op}: kernel_size must be greater than zero, got {list(k)}')
+    host = smp if smp.__class__ is np.ndarray else smp.get()
+    host = host[:N]                                      # (N, C, n)
+    strides = _strides(inp)
+    seqs = []
+    for i in range(n):
+        col = (n - 1 - i) if n == 2 else i             # 2-d samples are (w, h); 3-d (t, h, w)
+        seq = _intervals(host[..., col], inp[i], out[i], k[i])    # (N, C, O_i)
+        shape = [N, C] + [1] * n
+        shape[2 + i] = out[i]
+        seqs.append((seq.reshape(shape), strides[i]))
+    xp = xp_of(x)
+    lead = (N, C) if batched else (C,)
+    xb = x.reshape((N, C) + tuple(inp))
+    if min(out) == 0:
+        shape = lead + tuple(out)
+        m, rel = xp.empty(shape, x.dtype), xp.empty(shape, np.int64)
+    else:
+        positions = []
+        for js in np.ndindex(*k):
+            pos = None
+            for j, (seq, st) in zip(js, seqs):
+                term = (seq + j) * st
+                pos = term if pos is None else pos + term
+            positions.append(xp.asarray(np.ascontiguousarray(
+                np.broadcast_to(pos, (N, C) + tuple(out)))))
+        m, rel = max_at(xb, n, positions)
+        m, rel = m.reshape(lead + tuple(out)), rel.reshape(lead + tuple(out))
+    res = wrap(m)
+    if input._rg and STATE.enabled:
+        pidx = PlaneIndex(rel, x.shape, n, False)
+        record(res, f'FractionalMaxPool{_NAME[n]}Backward0', max_pool_backward, (input,),
+               saved=(input,), ctx=(pidx, f'FractionalMaxPool{_NAME[n]}BackwardBackward0'))
+    return res, wrap(rel)
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=False, _random_samples=None):
+    """Max over pseudo-randomly placed ``kernel_size`` windows giving ``output_size`` (or
+    ``output_ratio`` of the input size); always returns ``(values, indices)``. Window starts
+    come from ``_random_samples`` (N, C, 2) in [0, 1), drawn with ``rand`` when not given.
+
+    >>> x = ember.arange(16.).reshape(1, 1, 4, 4)
+    >>> s = ember.full((1, 1, 2), 0.5)
+    >>> ember.nn.functional.fractional_max_pool2d_with_indices(x, 2, 2, _random_samples=s)[1]
+    tensor([[[[ 5,  7],
+              [13, 15]]]])
+    """
+    return _fractional_max(input, 2, kernel_size, output_size, output_ratio, _random_samples,
+                           'fractional_max_pool2d')
+
+
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None):
+    """Fractional max pooling (Graham, 2014) over the last two dims; see
+    :func:`fractional_max_pool2d_with_indices`.
+
+    >>> x = ember.arange(16.).reshape(1, 1, 4, 4)
+    >>> ember.nn.functional.fractional_max_pool2d(x, 2, output_size=2,
+    ...                                           _random_samples=ember.full((1, 1, 2), 0.5))
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    res = fractional_max_pool2d_with_indices(input, kernel_size, output_size, output_ratio,
+                                             return_indices, _random_samples)
+    return res if return_indices else res[0]
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=False, _random_samples=None):
+    """Fractional max pooling over the last three dims (samples (N, C, 3)); always returns
+    ``(values, indices)``.
+
+    >>> x = ember.arange(27.).reshape(1, 1, 3, 3, 3)
+    >>> ember.nn.functional.fractional_max_pool3d_with_indices(x, 2, 1)[1]
+    tensor([[[[[26]]]]])
+    """
+    return _fractional_max(input, 3, kernel_size, output_size, output_ratio, _random_samples,
+                           'fractional_max_pool3d')
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None):
+    """Fractional max pooling over the last three dims.
+
+    >>> ember.nn.functional.fractional_max_pool3d(ember.arange(27.).reshape(1, 3, 3, 3), 2, 1)
+    tensor([[[[26.]]]])
+    """
+    res = fractional_max_pool3d_with_indices(input, kernel_size, output_size, output_ratio,
+                                             return_indices, _random_samples)
     return res if return_indices else res[0]

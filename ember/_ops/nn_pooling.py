@@ -23,7 +23,9 @@ from ._nn_pooling_adaptive import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # 
                                    adaptive_max_pool2d, adaptive_max_pool3d,
                                    adaptive_max_pool1d_with_indices,
                                    adaptive_max_pool2d_with_indices,
-                                   adaptive_max_pool3d_with_indices)
+                                   adaptive_max_pool3d_with_indices, fractional_max_pool2d,
+                                   fractional_max_pool3d, fractional_max_pool2d_with_indices,
+                                   fractional_max_pool3d_with_indices)
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'avg_pool1d',
            'adaptive_avg_pool1d']
@@ -34,7 +36,9 @@ FUNCTIONAL = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices
               'adaptive_avg_pool1d', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d',
               'adaptive_max_pool1d', 'adaptive_max_pool2d', 'adaptive_max_pool3d',
               'adaptive_max_pool1d_with_indices', 'adaptive_max_pool2d_with_indices',
-              'adaptive_max_pool3d_with_indices', 'lp_pool1d', 'lp_pool2d', 'lp_pool3d']
+              'adaptive_max_pool3d_with_indices', 'lp_pool1d', 'lp_pool2d', 'lp_pool3d',
+              'fractional_max_pool2d', 'fractional_max_pool3d',
+              'fractional_max_pool2d_with_indices', 'fractional_max_pool3d_with_indices']
 
 # ---- max pooling -----------------------------------------------------------------------------
 def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, want_idx, op):

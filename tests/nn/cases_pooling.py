@@ -91,4 +91,11 @@ CASES = [
                _x(3, 7, 5, positive=True), desc='p1.5-ceil-unbatched'),
     ModuleCase('LPPool3d', lambda nn: nn.LPPool3d(3, 2), _x(1, 2, 4, 4, 4, positive=True),
                desc='p3'),
+    ModuleCase('FractionalMaxPool2d', lambda nn: nn.FractionalMaxPool2d(2, output_size=3),
+               _d(2, 3, 7, 6), random=True, desc='size'),
+    ModuleCase('FractionalMaxPool2d', lambda nn: nn.FractionalMaxPool2d(
+        (3, 2), output_ratio=0.6, return_indices=True), _d(2, 8, 7), random=True,
+        desc='ratio-indices-unbatched'),
+    ModuleCase('FractionalMaxPool3d', lambda nn: nn.FractionalMaxPool3d(2, output_ratio=0.5),
+               _d(1, 2, 6, 5, 6), random=True, desc='ratio'),
 ]

@@ -290,3 +290,47 @@ def test_native_channel_shuffle_has_no_derivative():
         x = _t(lib, 1, 4, 2, grad=True)
         _F(lib).native_channel_shuffle(x, 2).sum().backward()
     _raises_like_torch(run)
+
+
+# ---- fractional max pooling ------------------------------------------------------------------
+@pytest.mark.parametrize('case', ['too-large-h', 'too-large-w', 'rank2', 'rank5', 'no-size',
+                                  'ratio3', 'samples-dim', 'samples-c', 'samples-n',
+                                  'samples-size2', 'empty-c', '3d-too-large', '3d-rank6'])
+def test_bad_fractional_max_pool(case):
+    def run(lib):
+        F = _F(lib)
+        x = _t(lib, 2, 3, 7, 6)
+        if case == 'too-large-h':
+            return F.fractional_max_pool2d(x, 4, output_size=5)
+        if case == 'too-large-w':
+            return F.fractional_max_pool2d(x, 3, output_size=(3, 5))
+        if case == 'rank2':
+            return F.fractional_max_pool2d(_t(lib, 4, 4), 2, output_size=2)
+        if case == 'rank5':
+            return F.fractional_max_pool2d(_t(lib, 1, 1, 1, 4, 4), 2, output_size=2)
+        if case == 'no-size':
+            return F.fractional_max_pool2d(x, 2)
+        if case == 'ratio3':
+            return F.fractional_max_pool2d(x, 2, output_ratio=(0.5, 0.5, 0.5))
+        if case == 'samples-dim':
+            return F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=lib.rand(2, 3))
+        if case == 'samples-c':
+            return F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=lib.rand(2, 2, 2))
+        if case == 'samples-n':
+            return F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=lib.rand(1, 3, 2))
+        if case == 'samples-size2':
+            return F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=lib.rand(2, 3, 3))
+        if case == 'empty-c':
+            return F.fractional_max_pool2d(_t(lib, 1, 0, 4, 4), 2, output_size=2)
+        if case == '3d-too-large':
+            return F.fractional_max_pool3d(_t(lib, 1, 4, 4, 4), 2, output_size=3)
+        return F.fractional_max_pool3d(_t(lib, 1, 1, 1, 4, 4, 4), 2, output_size=2)
+    _raises_like_torch(run)
+
+
+@pytest.mark.parametrize('build', [
+    lambda nn: nn.FractionalMaxPool2d(2), lambda nn: nn.FractionalMaxPool2d(2, 3, 0.5),
+    lambda nn: nn.FractionalMaxPool2d(2, output_ratio=1.5),
+    lambda nn: nn.FractionalMaxPool3d(0, 3)])
+def test_bad_fractional_max_pool_module(build):
+    _raises_like_torch(lambda lib: build(lib.nn))

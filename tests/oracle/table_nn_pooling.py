@@ -186,6 +186,19 @@ def _unpool(n):
     return samples
 
 
+def _frac(n):
+    def samples(rng, dt):
+        sp, lead = ((7, 6), (2, 3)) if n == 2 else ((6, 5, 5), (1, 2))
+        smp = rng.random(lead + (n,)).astype(dt)
+        return [Sample((_distinct(rng, lead + sp, dt), 2), {'output_size': 3}, desc='size'),
+                Sample((_distinct(rng, lead[1:] + sp, dt), (3, 2, 2)[:n]),
+                       {'output_ratio': (0.5,) * n}, desc='ratio-unbatched'),
+                Sample((_distinct(rng, lead + sp, dt), 2),
+                       {'output_size': (4, 3, 2)[:n], '_random_samples': smp},
+                       desc='given-samples')]
+    return samples
+
+
 OPS = [
     Op('max_pool1d', _max1d, covers=('F.max_pool1d',)),
     Op('F.max_pool1d_indices', _max1d, call=_fn('max_pool1d', return_indices=True),
@@ -223,4 +236,11 @@ OPS = [
     Op('F.lp_pool1d', _lp1d, call=_fn('lp_pool1d')),
     Op('F.lp_pool2d', _lp2d, call=_fn('lp_pool2d')),
     Op('F.lp_pool3d', _lp3d, call=_fn('lp_pool3d')),
+    Op('F.fractional_max_pool2d', _frac(2), call=_fn('fractional_max_pool2d'), random=True),
+    Op('F.fractional_max_pool2d_with_indices', _frac(2), random=True, nondiff_outputs=(1,),
+       call=_fn('fractional_max_pool2d_with_indices')),
+    Op('F.fractional_max_pool3d', _frac(3), call=_fn('fractional_max_pool3d', return_indices=True),
+       random=True, nondiff_outputs=(1,)),
+    Op('F.fractional_max_pool3d_with_indices', _frac(3), random=True, nondiff_outputs=(1,),
+       call=_fn('fractional_max_pool3d_with_indices')),
 ]
