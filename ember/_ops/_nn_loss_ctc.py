@@ -217,19 +217,28 @@ def _ctc_backward(node, grad):
         init[rows[has], 2 * tl[has] - 1] = lpe[last[has], rows[has], 2 * tl[has] - 1]
         b2 = np.full((N, S), neg, dt)
         b3 = np.full((N, S), neg, dt)
+        invalid = ~valid
+        skip2 = skip[:, 2:]
+        starts = {}                                  # time step -> rows whose beta starts there
+        for b in range(N):
+            if il[b] > 0:
+                starts.setdefault(int(il[b]) - 1, []).append(b)
+        started = np.zeros(N, bool)
         for step in range(T - 1, -1, -1):
             if step == T - 1:
                 cur = np.full((N, S), neg, dt)
             else:
                 nxt = beta[step + 1]
                 b2[:, :-1] = nxt[:, 1:]
-                b3[:, :-2] = np.where(skip[:, 2:], nxt[:, 2:], neg)
+                b3[:, :-2] = np.where(skip2, nxt[:, 2:], neg)
                 cur = ops.lse3(nxt, b2, b3) + lpe[step]
-                cur[~valid] = neg
-            start = step == il - 1
-            if start.any():
-                cur[start] = init[start]
-            cur[step >= il] = neg
+                cur[invalid] = neg
+            rows_now = starts.get(step)
+            if rows_now is not None:
+                cur[rows_now] = init[rows_now]
+                started[rows_now] = True
+            if not started.all():
+                cur[~started] = neg
             beta[step] = cur
         # collect alpha * beta per class, in float64
         ab = alpha.astype(_F64) + beta.astype(_F64)                  # (T, N, S)
