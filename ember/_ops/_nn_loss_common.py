@@ -8,7 +8,7 @@ PyTorch's C++ grad_fn names (``MulBackward1``, ``DivBackward1``).
 """
 import warnings
 
-from ._base import Tensor, wrap, record, STATE, xp_of, np
+from ._base import Tensor, wrap, record, STATE, np
 from ._elementwise import tname
 from .. import _dtype as D
 
@@ -202,7 +202,3 @@ def div_scalar(t, s):
 
 def _div_scalar_backward(node, grad):
     return div_scalar(grad, node.ctx)
-
-
-def xp_zeros_like(arr):
-    return xp_of(arr).zeros_like(arr)
