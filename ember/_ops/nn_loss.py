@@ -36,7 +36,7 @@ __all__ = ['binary_cross_entropy_with_logits', 'cosine_embedding_loss', 'ctc_los
            'hinge_embedding_loss', 'kl_div', 'margin_ranking_loss', 'poisson_nll_loss',
            'triplet_margin_loss']
 METHODS = {}
-FUNCTIONAL = ['l1_loss', 'mse_loss', 'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss',
+_F_NAMES = ['l1_loss', 'mse_loss', 'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss',
               'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'kl_div',
               'poisson_nll_loss', 'gaussian_nll_loss', 'cosine_embedding_loss',
               'margin_ranking_loss', 'hinge_embedding_loss', 'soft_margin_loss',
@@ -555,8 +555,8 @@ def _top_bce_with_logits(input, target, weight=None, pos_weight=None, reduction=
     tensor([0.6931])
     """
     red = enum_reduction('binary_cross_entropy_with_logits', reduction)
-    return binary_cross_entropy_with_logits(input, target, weight, reduction=red,
-                                            pos_weight=pos_weight)
+    return FUNCTIONAL['binary_cross_entropy_with_logits'](input, target, weight, reduction=red,
+                                                          pos_weight=pos_weight)
 
 
 def _top_cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
@@ -567,7 +567,7 @@ def _top_cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
     tensor([0.])
     """
     red = enum_reduction('cosine_embedding_loss', reduction)
-    return cosine_embedding_loss(input1, input2, target, margin, reduction=red)
+    return FUNCTIONAL['cosine_embedding_loss'](input1, input2, target, margin, reduction=red)
 
 
 def _top_ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0,
@@ -579,8 +579,8 @@ def _top_ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, re
     tensor([0.2877])
     """
     red = enum_reduction('ctc_loss', reduction)
-    return ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, red,
-                    zero_infinity)
+    return FUNCTIONAL['ctc_loss'](log_probs, targets, input_lengths, target_lengths, blank, red,
+                                  zero_infinity)
 
 
 def _top_hinge_embedding_loss(input, target, margin=1.0, reduction=0):
@@ -590,7 +590,7 @@ def _top_hinge_embedding_loss(input, target, margin=1.0, reduction=0):
     tensor([0.5000])
     """
     red = enum_reduction('hinge_embedding_loss', reduction)
-    return hinge_embedding_loss(input, target, margin, reduction=red)
+    return FUNCTIONAL['hinge_embedding_loss'](input, target, margin, reduction=red)
 
 
 def _top_kl_div(input, target, reduction=0, *, log_target=False):
@@ -634,6 +634,9 @@ def _top_triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e
     return _triplet(anchor, positive, negative, margin, p, eps, swap, red)
 
 
+# F.xxx are the functions above; ember.xxx (this module's attribute, exported through
+# ``__all__``) the torch.xxx spelling where the two differ.
+FUNCTIONAL = {_name: globals()[_name] for _name in _F_NAMES}
 TOP_LEVEL = {}
 for _name, _fn in (('binary_cross_entropy_with_logits', _top_bce_with_logits),
                    ('cosine_embedding_loss', _top_cosine_embedding_loss),
@@ -645,4 +648,5 @@ for _name, _fn in (('binary_cross_entropy_with_logits', _top_bce_with_logits),
                    ('triplet_margin_loss', _top_triplet_margin_loss)):
     _fn.__name__ = _fn.__qualname__ = _name
     TOP_LEVEL[_name] = _fn
+globals().update(TOP_LEVEL)
 del _name, _fn

@@ -492,18 +492,3 @@ class CTCLoss(_Loss):
     def forward(self, log_probs, targets, input_lengths, target_lengths):
         return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank,
                           self.reduction, self.zero_infinity)
-
-
-def _export_torch_spellings():
-    """``torch.kl_div`` & co. are not ``F.kl_div``: they take the reduction as an int and
-    default to no reduction. ``ember/__init__`` exports nn_loss's ``__all__`` names as the F
-    functions; point them at their torch.xxx forms (``ember.nn`` is imported last)."""
-    import sys
-    from ..._ops.nn_loss import TOP_LEVEL
-    pkg = sys.modules[__name__.split('.')[0]]
-    for name, fn in TOP_LEVEL.items():
-        if getattr(pkg, name, None) is not fn:
-            setattr(pkg, name, fn)
-
-
-_export_torch_spellings()
