@@ -339,12 +339,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 
 # ---- triplet losses --------------------------------------------------------------------------
 def _pairwise_distance(x1, x2, p=2.0, eps=1e-6):
-    try:
-        from .nn_distance import pairwise_distance
-    except ImportError:                      # composed from ember ops until nn_distance lands
-        from .statistics import norm
-        last = max(x1.dim(), x2.dim()) - 1
-        return norm(x1 - x2 + eps, p, last, False)
+    from .nn_distance import pairwise_distance
     return pairwise_distance(x1, x2, p, eps)
 
 

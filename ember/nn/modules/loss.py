@@ -13,6 +13,7 @@ import warnings
 
 from .. import functional as F
 from ..._ops._nn_loss_common import legacy_reduction
+from .distance import PairwiseDistance
 from .module import Module
 
 __all__ = ['L1Loss', 'NLLLoss', 'NLLLoss2d', 'PoissonNLLLoss', 'GaussianNLLLoss', 'KLDivLoss',
@@ -429,27 +430,6 @@ class TripletMarginLoss(_Loss):
                                      eps=self.eps, swap=self.swap, reduction=self.reduction)
 
 
-class _PairwiseDistanceFallback(Module):
-    """Stand-in for ``nn.PairwiseDistance`` (same repr) until ember.nn.modules.distance has it."""
-
-    def __init__(self, p=2.0, eps=1e-6, keepdim=False):
-        super().__init__()
-        self.norm, self.eps, self.keepdim = p, eps, keepdim
-
-    def forward(self, x1, x2):
-        from ..._ops._nn_loss_margin import _pairwise_distance
-        return _pairwise_distance(x1, x2, self.norm, self.eps)
-
-
-_PairwiseDistanceFallback.__name__ = _PairwiseDistanceFallback.__qualname__ = 'PairwiseDistance'
-
-
-def _pairwise_distance_module():
-    from . import distance
-    cls = getattr(distance, 'PairwiseDistance', None)
-    return cls() if cls is not None else _PairwiseDistanceFallback()
-
-
 class TripletMarginWithDistanceLoss(_Loss):
     """Triplet loss with any distance function (default ``nn.PairwiseDistance()``).
 
@@ -465,7 +445,7 @@ class TripletMarginWithDistanceLoss(_Loss):
             raise ValueError('TripletMarginWithDistanceLoss: expected margin to be greater than '
                              f'0, got {margin} instead')
         self.distance_function = (distance_function if distance_function is not None
-                                  else _pairwise_distance_module())
+                                  else PairwiseDistance())
         self.margin = margin
         self.swap = swap
 
