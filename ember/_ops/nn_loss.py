@@ -180,14 +180,27 @@ def _piecewise(x, edge, outer):
 
 
 def _smooth_l1_backward(node, grad):
-    from .binary import where
-    x, t = node.saved()
     norm, beta = node.ctx
-    d = x - t
-    inside, sign = _piecewise(d, beta, 1.0)
-    g = where(wrap(inside), d / beta, sign) * norm * grad
+    return _piecewise_backward(node, grad, norm, beta, 1.0, beta)
+
+
+def _piecewise_backward(node, grad, norm, edge, outer, scale):
+    """``where(|d| < edge, d / scale, ±outer) * norm * grad`` for input and -that for target
+    (smooth l1: scale beta, outer 1; huber: scale 1, outer delta)."""
+    x, t = node.saved()
     nxt = node.next
-    return (g if nxt[0] is not None else None), (-g if nxt[1] is not None else None)
+    if STATE.enabled:                  # create_graph: in ember ops, so it can be differentiated
+        from .binary import where
+        d = x - t
+        inside, sign = _piecewise(d, edge, outer)
+        g = where(wrap(inside), d / scale if scale != 1.0 else d, sign) * norm * grad
+        return (g if nxt[0] is not None else None), (-g if nxt[1] is not None else None)
+    xa, ta, dt = float_result(x, t, 'loss_backward')
+    d = xa - ta
+    sel = np.where(np.abs(d) < edge, d / dt.type(scale) if scale != 1.0 else d,
+                   np.where(d > 0, dt.type(outer), dt.type(-outer)))
+    g = sel * dt.type(norm) * grad._data
+    return (wrap(g) if nxt[0] is not None else None), (wrap(-g) if nxt[1] is not None else None)
 
 
 def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
@@ -222,18 +235,13 @@ def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
 
 
 def _huber_backward(node, grad):
-    from .binary import where
     x, t = node.saved()
     norm, delta = node.ctx
     if x._data.dtype != t._data.dtype:          # PyTorch's backward kernel needs one dtype
         raise RuntimeError(f'Found dtype {tname(t._data.dtype)} but expected '
                            f'{tname(x._data.dtype)} (huber_loss backward: give the target the '
                            f'input\'s dtype, e.g. target.to(input.dtype))')
-    d = x - t
-    inside, sign = _piecewise(d, delta, delta)
-    g = where(wrap(inside), d, sign) * norm * grad
-    nxt = node.next
-    return (g if nxt[0] is not None else None), (-g if nxt[1] is not None else None)
+    return _piecewise_backward(node, grad, norm, delta, delta, 1.0)
 
 
 # ---- binary cross entropy ----------------------------------------------------------------------
