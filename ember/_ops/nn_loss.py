@@ -5,8 +5,9 @@ logits), kl_div, poisson_nll_loss and gaussian_nll_loss live here; nll_loss / cr
 ``_nn_loss_nll``, the margin and embedding losses in ``_nn_loss_margin``, ctc_loss in
 ``_nn_loss_ctc``. Every function takes ``reduction='none'|'mean'|'sum'`` and, where PyTorch
 still does, the deprecated ``size_average``/``reduce`` flags (mapped as PyTorch's
-``_Reduction.legacy_get_string``, with its warning). The ``torch.xxx`` spellings
-(``torch.kl_div(input, target, 1)``, integer reduction) are accepted by the same functions.
+``_Reduction.legacy_get_string``, with its warning). The top-level ``torch.xxx`` losses
+(``torch.kl_div(input, target, 1)``) take the reduction as an int and, as in PyTorch, reduce
+nothing by default; they are the ``TOP_LEVEL`` functions at the end of this module.
 
 PyTorch's fused losses (mse, smooth_l1, huber, binary_cross_entropy[_with_logits],
 soft_margin, nll, multi_margin, multilabel_margin, ctc) are one graph node with PyTorch's
