@@ -1,11 +1,13 @@
 """Resampling of ``torch.nn.functional``: ``interpolate`` (nearest, nearest-exact, linear,
 bilinear, bicubic, trilinear, area) and its deprecated ``upsample*`` spellings,
-``grid_sample`` (bilinear/nearest, zeros/border/reflection padding) and ``affine_grid``.
+``grid_sample`` (bilinear/nearest/bicubic, zeros/border/reflection padding) and
+``affine_grid``.
 
 Interpolation is separable: each spatial dim gets its own index table (nearest) or weight
 matrix (linear, cubic), built with PyTorch's coordinate rules and float32/float64 rounding;
-backwards are the transposed operators, differentiable again. ``grid_sample``'s backward is
-written with ember ops (gathers, scatters, corner weights), so double backward works.
+backwards are the transposed operators, differentiable again. ``grid_sample``'s kernels live
+in ``_nn_pooling_grid``; its backward is written with ember ops (gathers, scatters, tap
+weights), so double backward works.
 
 >>> ember.nn.functional.interpolate(ember.tensor([[[1., 2.]]]), scale_factor=2)
 tensor([[[1., 1., 2., 2.]]])
@@ -15,7 +17,8 @@ import warnings
 
 from ._base import Tensor, wrap, record, STATE, xp_of, np
 from ._elementwise import not_implemented_for, quiet
-from ._nn_pooling_core import PlaneIndex, plane_gather, plane_scatter, separable, apply_mats
+from ._nn_pooling_core import PlaneIndex, plane_gather, separable, apply_mats
+from ._nn_pooling_grid import grid_plan, grid_forward, grid_backward, host
 
 __all__ = ['grid_sampler', 'grid_sampler_2d', 'grid_sampler_3d', 'affine_grid_generator']
 METHODS = {}
@@ -321,8 +324,8 @@ def grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corner
     """Sample ``input`` (N, C, H, W) at the normalised (x, y) positions of ``grid``
     (N, H_out, W_out, 2) in [-1, 1] (also 5-d input with (x, y, z) grids).
 
-    ``mode`` 'bilinear' or 'nearest'; ``padding_mode`` says what lies outside: 'zeros',
-    'border' (clamped) or 'reflection'.
+    ``mode`` 'bilinear', 'nearest' or 'bicubic' (4-d only); ``padding_mode`` says what lies
+    outside: 'zeros', 'border' (clamped) or 'reflection'.
 
     >>> img = ember.tensor([[[[1., 2.], [3., 4.]]]])
     >>> ember.nn.functional.grid_sample(img, ember.zeros(1, 1, 1, 2), align_corners=True)
@@ -342,7 +345,7 @@ def grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corner
 
 def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
     """``torch.grid_sampler``: :func:`grid_sample` with integer mode codes
-    (interpolation 0 bilinear, 1 nearest; padding 0 zeros, 1 border, 2 reflection).
+    (interpolation 0 bilinear, 1 nearest, 2 bicubic; padding 0 zeros, 1 border, 2 reflection).
 
     >>> ember.grid_sampler(ember.ones(1, 1, 2, 2), ember.zeros(1, 1, 1, 2), 0, 0, False)
     tensor([[[[1.]]]])
@@ -394,11 +397,8 @@ def _grid_checks(input, grid, mode, only):
             raise RuntimeError(f'grid_sampler(): expected input to have non-empty spatial '
                                f'dimensions, but input has sizes {list(x.shape)} with dimension '
                                f'{i} being empty')
-    if mode == 2:
-        if n == 3:
-            raise RuntimeError('grid_sampler(): bicubic interpolation only supports 4D input')
-        raise NotImplementedError("grid_sample(mode='bicubic') is not supported by ember; use "
-                                  "mode='bilinear' or 'nearest'")
+    if mode == 2 and n == 3:
+        raise RuntimeError('grid_sampler(): bicubic interpolation only supports 4D input')
     if x.dtype.kind != 'f':
         raise not_implemented_for(f'grid_sampler_{n}d_cpu_kernel_impl', x.dtype)
     return n
@@ -407,181 +407,12 @@ def _grid_checks(input, grid, mode, only):
 def _grid_sampler(input, grid, mode, padding_mode, align_corners, only):
     n = _grid_checks(input, grid, mode, only)
     x, g = input._data, grid._data
-    plan = quiet(_grid_plan, _host(g), x.shape[2:], mode, padding_mode, bool(align_corners))
-    out = wrap(_grid_forward(x, plan))
+    plan = quiet(grid_plan, host(g), x.shape[2:], mode, padding_mode, bool(align_corners))
+    out = wrap(quiet(grid_forward, x, plan))
     if (input._rg or grid._rg) and STATE.enabled:
-        record(out, f'GridSampler{n}DBackward0', _grid_backward, (input, grid),
+        record(out, f'GridSampler{n}DBackward0', grid_backward, (input, grid),
                saved=(input, grid), ctx=plan)
     return out
-
-
-def _host(a):
-    """A NumPy copy of a device array (the sampling plan is built on the host)."""
-    return a if a.__class__ is np.ndarray else a.get()
-
-
-def _dev(a, xp):
-    return a if xp is np else xp.asarray(a)
-
-
-def _unnormalize(coord, L, align):
-    if align:
-        return (coord + 1) / 2 * (L - 1), (L - 1) / 2
-    return ((coord + 1) * L - 1) / 2, L / 2
-
-
-def _reflect(c, lo2, hi2):
-    """PyTorch's reflect_coordinates with its derivative sign (twice the bounds given)."""
-    if lo2 == hi2:
-        return np.zeros_like(c), np.zeros_like(c)
-    lo = lo2 / 2
-    span = (hi2 - lo2) / 2
-    d = c - lo
-    sign = np.where(d < 0, -1, 1).astype(c.dtype)
-    d = np.abs(d)
-    extra = np.fmod(d, span)
-    flips = np.floor(d / span)
-    even = (flips % 2) == 0
-    res = np.where(even, extra + lo, span - extra + lo).astype(c.dtype)
-    return res, np.where(even, sign, -sign).astype(c.dtype)
-
-
-def _grid_plan(g, inp, mode, padding_mode, align):
-    """Per spatial dim: source coordinate and d(coordinate)/d(grid value)."""
-    n = len(inp)
-    coords, slopes = [], []
-    for k in range(n):
-        L = inp[k]
-        gk = g[..., n - 1 - k]
-        c, a = _unnormalize(gk, L, align)
-        c = c.astype(g.dtype)
-        slope = np.full(c.shape, a, dtype=g.dtype)
-        if padding_mode == 1 or padding_mode == 2:
-            if padding_mode == 2:
-                c, sgn = _reflect(c, 0, 2 * (L - 1)) if align else _reflect(c, -1, 2 * L - 1)
-                slope = slope * sgn
-            inside = (c > 0) & (c < L - 1)
-            slope = slope * inside
-            c = np.clip(c, 0, L - 1).astype(g.dtype)
-        coords.append(c)
-        slopes.append(slope)
-    return (mode, inp, coords, slopes)
-
-
-def _corners(plan):
-    """For bilinear: [(flat in-plane index, validity, [(t or 1-t flag) per dim])...] and the
-    fractional parts; for nearest: one corner."""
-    mode, inp, coords, _ = plan
-    n = len(inp)
-    strides, acc = [], 1
-    for L in reversed(inp):
-        strides.append(acc)
-        acc *= L
-    strides = strides[::-1]
-    if mode == 1:
-        idx = [np.rint(c).astype(np.int64) for c in coords]
-        valid = np.ones(coords[0].shape, bool)
-        flat = np.zeros(coords[0].shape, np.int64)
-        for i, L, st in zip(idx, inp, strides):
-            valid &= (i >= 0) & (i < L)
-            flat += np.clip(i, 0, L - 1) * st
-        return [(flat, valid, ())], None
-    base = [np.floor(c) for c in coords]
-    frac = [(c - b).astype(c.dtype) for c, b in zip(coords, base)]
-    base = [b.astype(np.int64) for b in base]
-    res = []
-    for bits in np.ndindex(*(2,) * n):
-        valid = np.ones(coords[0].shape, bool)
-        flat = np.zeros(coords[0].shape, np.int64)
-        for b, i0, L, st in zip(bits, base, inp, strides):
-            i = i0 + b
-            valid &= (i >= 0) & (i < L)
-            flat += np.clip(i, 0, L - 1) * st
-        res.append((flat, valid, bits))
-    return res, frac
-
-
-def _grid_forward(x, plan):
-    xp = xp_of(x)
-    N, C = x.shape[:2]
-    inp = plan[1]
-    out_sp = plan[2][0].shape[1:]
-    P, O = math.prod(inp), math.prod(out_sp)
-    xr = x.reshape(N, C, P)
-    corners, frac = _corners(plan)
-    out = None
-    for flat, valid, bits in corners:
-        v = xp.take_along_axis(xr, _dev(flat.reshape(N, 1, O), xp), axis=2)
-        w = valid.astype(x.dtype)
-        for b, t in zip(bits, frac or ()):
-            w = w * (t if b else (1 - t))
-        term = v * _dev(w.reshape(N, 1, O), xp)
-        out = term if out is None else out + term
-    return out.reshape((N, C) + out_sp)
-
-
-def _grid_backward(node, grad):
-    """Gradients of grid sampling, written with ember ops (so they differentiate again)."""
-    input, grid = node.saved()
-    plan = node.ctx
-    mode, inp, coords, slopes = plan
-    x = input._data
-    xp = xp_of(x)
-    N, C = x.shape[:2]
-    n = len(inp)
-    out_sp = coords[0].shape[1:]
-    corners, frac = _corners(plan)
-    P, O = math.prod(inp), math.prod(out_sp)
-    need_in, need_grid = node.next[0] is not None, node.next[1] is not None
-    if frac is not None:
-        # t_k as an ember function of the grid, exact in value and first derivative:
-        # t = slope * g + (t_value - slope * g_value)
-        ts = []
-        for k in range(n):
-            gk = grid[..., n - 1 - k]
-            s = slopes[k]
-            const = frac[k] - s * _host(grid._data)[..., n - 1 - k]
-            ts.append(gk * wrap(_dev(s, xp)) + wrap(_dev(const, xp)))
-        ts = [t.unsqueeze(1) for t in ts]
-    grad_in = None
-    dts = [None] * n
-    for flat, valid, bits in corners:
-        pidx = PlaneIndex(_dev(np.ascontiguousarray(np.broadcast_to(
-            flat.reshape(N, 1, O), (N, C, O))), xp), (N, C, math.prod(inp)), 1,
-            False)
-        vmask = wrap(_dev(valid.astype(x.dtype).reshape((N, 1) + out_sp), xp))
-        if frac is None:
-            w = vmask
-        else:
-            w = vmask
-            for b, t in zip(bits, ts):
-                w = w * (t if b else 1 - t)
-        if need_in:
-            src = (grad * w).reshape(N, C, O)
-            term = plane_scatter(src, pidx).reshape(x.shape)
-            grad_in = term if grad_in is None else grad_in + term
-        if need_grid and frac is not None:
-            v = plane_gather(input.reshape(N, C, P), pidx).reshape((N, C) + out_sp) * vmask
-            gv = (grad * v).sum(1, keepdim=True)
-            for k in range(n):
-                dw = None
-                for j, (b, t) in enumerate(zip(bits, ts)):
-                    if j == k:
-                        continue
-                    f = t if b else 1 - t
-                    dw = f if dw is None else dw * f
-                term = gv if dw is None else gv * dw
-                term = term if bits[k] else -term
-                dts[k] = term if dts[k] is None else dts[k] + term
-    grad_grid = None
-    if need_grid:
-        if frac is None:
-            grad_grid = wrap(xp.zeros(grid._data.shape, grid._data.dtype))
-        else:
-            from .joining import stack
-            parts = [dts[k].squeeze(1) * wrap(_dev(slopes[k], xp)) for k in range(n)]
-            grad_grid = stack(parts[::-1], -1)
-    return grad_in, grad_grid
 
 
 # ---- affine_grid -----------------------------------------------------------------------------

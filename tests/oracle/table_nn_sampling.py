@@ -80,12 +80,13 @@ def _grid_samples(mode):
                 out.append(Sample((arr(rng, (2, 3, 4, 5), dt), _grid(rng, dt, 2)),
                                   {'mode': mode, 'padding_mode': pm, 'align_corners': ac},
                                   desc=f'2d-{pm}-ac{int(ac)}'))
-        out.append(Sample((arr(rng, (2, 2, 3, 4, 3), dt), _grid(rng, dt, 3)),
-                          {'mode': mode, 'padding_mode': 'zeros', 'align_corners': False},
-                          desc='3d-zeros'))
-        out.append(Sample((arr(rng, (2, 2, 3, 4, 3), dt), _grid(rng, dt, 3)),
-                          {'mode': mode, 'padding_mode': 'reflection', 'align_corners': True},
-                          desc='3d-reflection'))
+        if mode != 'bicubic':
+            out.append(Sample((arr(rng, (2, 2, 3, 4, 3), dt), _grid(rng, dt, 3)),
+                              {'mode': mode, 'padding_mode': 'zeros', 'align_corners': False},
+                              desc='3d-zeros'))
+            out.append(Sample((arr(rng, (2, 2, 3, 4, 3), dt), _grid(rng, dt, 3)),
+                              {'mode': mode, 'padding_mode': 'reflection',
+                               'align_corners': True}, desc='3d-reflection'))
         out.append(Sample((arr(rng, (1, 1, 1, 4), dt), _grid(rng, dt, 2)[:1]),
                           {'mode': mode, 'padding_mode': 'reflection', 'align_corners': True},
                           desc='unit-height'))
@@ -96,9 +97,12 @@ def _grid_samples(mode):
 def _grid_sampler(n):
     def samples(rng, dt):
         x = arr(rng, (2, 2) + (3, 4, 3)[:n], dt)
-        return [Sample((x, _grid(rng, dt, n), 0, 1, False), desc='bilinear-border'),
-                Sample((x, _grid(rng, dt, n), 0, 2, True), desc='bilinear-reflection'),
-                Sample((x, _grid(rng, dt, n), 0, 0, True), desc='bilinear-zeros')]
+        out = [Sample((x, _grid(rng, dt, n), 0, 1, False), desc='bilinear-border'),
+               Sample((x, _grid(rng, dt, n), 0, 2, True), desc='bilinear-reflection'),
+               Sample((x, _grid(rng, dt, n), 0, 0, True), desc='bilinear-zeros')]
+        if n == 2:
+            out.append(Sample((x, _grid(rng, dt, n), 2, 1, False), desc='bicubic-border'))
+        return out
     return samples
 
 
@@ -148,6 +152,7 @@ OPS = [
     Op('F.grid_sample', _grid_samples('bilinear'), call=_fn('grid_sample'), atol=2e-5),
     Op('F.grid_sample_nearest', _grid_samples('nearest'), call=_fn('grid_sample'),
        gradgrad=False),
+    Op('F.grid_sample_bicubic', _grid_samples('bicubic'), call=_fn('grid_sample'), atol=2e-5),
     Op('grid_sampler', _grid_sampler(2), covers=('grid_sampler_2d',)),
     Op('grid_sampler_2d', _grid_sampler(2)),
     Op('grid_sampler_3d', _grid_sampler(3)),
