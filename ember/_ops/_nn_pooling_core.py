@@ -1,6 +1,7 @@
-"""What pooling, unpooling and resampling share: argument checks, window geometry, and four
-internal linear operators whose backwards are each other (or themselves, transposed), so that every pooling backward is
-itself differentiable (double backward) without a second formula.
+"""What pooling, unpooling and resampling share: argument checks, window geometry, and
+internal linear operators whose backwards are each other (or themselves, transposed), so
+that every pooling backward is itself differentiable (double backward) without a second
+formula.
 
 * :func:`window_sum` / :func:`window_scatter`: the sum over regular (strided, padded) windows
   and its transpose (add each window's value back into the window's cells).

@@ -1,5 +1,6 @@
 """Pooling layers: ``MaxPool1d/2d/3d``, ``MaxUnpool1d/2d/3d``, ``AvgPool1d/2d/3d``, the
-adaptive poolings, ``LPPool1d/2d/3d`` and ``FractionalMaxPool2d/3d`` (the math lives in ``ember._ops.nn_pooling``).
+adaptive poolings, ``LPPool1d/2d/3d`` and ``FractionalMaxPool2d/3d`` (the math lives in
+``ember._ops.nn_pooling``).
 
 >>> ember.nn.MaxPool2d(2)
 MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
