@@ -129,8 +129,9 @@ for step in range(2001):
     with torch.no_grad():                  # optimizer.step() of optim.SGD(lr=0.01)
         for p in model.parameters():
             p.add_(p.grad, alpha=-0.01)
-    if step % 20 == 0:
-        print(step, cost.item(), model.weight.item(), model.bias.item())
+    if step % 20 == 0:                     # the log format of the seeds' regression runs
+        print('Epoch {:4d}/2000 W: {:.3f}, b: {:.3f} Cost: {:.6f}'.format(
+            step, model.weight.item(), model.bias.item(), cost.item()))
 print(model(torch.autograd.Variable(torch.Tensor([[5]]))))
 print(model.weight.grad, model.bias.grad)
 '''
