@@ -219,7 +219,7 @@ def annotate_error(exc, module):
         d['_ember_path'] = sub + ('.' + d['_ember_path'] if d['_ember_path'] else '')
     inner = chain[0]
     path = d['_ember_path']
-    where = f'model.{path}' if path else 'model'
     desc = repr(inner).split('\n')[0] if not inner._modules else inner._get_name()
-    root = '' if not path else f', where model is the {module._get_name()} you called'
-    exc.args = (f'{d["_ember_message"]}\n  (raised in {where}: {desc}{root})',) + exc.args[1:]
+    where = (f'model.{path}: {desc}, where model is the {module._get_name()} you called'
+             if path else desc)
+    exc.args = (f'{d["_ember_message"]}\n  (raised in {where})',) + exc.args[1:]
