@@ -123,11 +123,11 @@ def _log_softmax_array(x, d):
     return z.astype(np.float16) if half else z
 
 
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
+def f_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """``exp(x) / exp(x).sum(dim)``, computed stably; ``dtype`` casts the input first.
 
-    ``torch.softmax(input, dim, dtype=None)`` and
-    ``F.softmax(input, dim=None, _stacklevel=3, dtype=None)`` in one function.
+    ``F.softmax(input, dim=None, _stacklevel=3, dtype=None)``; without ``dim`` it picks one
+    with PyTorch's deprecation warning.
 
     >>> ember.softmax(ember.tensor([[0., 1.], [2., 2.]]), dim=1)
     tensor([[0.2689, 0.7311],
@@ -159,11 +159,10 @@ def _softmax_backward(node, grad):
     return (grad - (grad * y).sum(d, keepdim=True)) * y
 
 
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+def f_log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """``log(softmax(input, dim))`` computed stably as ``x - max - log(sum(exp(x - max)))``.
 
-    ``torch.log_softmax(input, dim, dtype=None)`` and
-    ``F.log_softmax(input, dim=None, _stacklevel=3, dtype=None)`` in one function.
+    ``F.log_softmax(input, dim=None, _stacklevel=3, dtype=None)``.
 
     >>> ember.log_softmax(ember.tensor([0., 0.]), dim=0)
     tensor([-0.6931, -0.6931])
@@ -203,27 +202,27 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return softmax(-input, dim, dtype=dtype)
 
 
-def _softmax_method(self, dim, dtype=None):
-    """``Tensor.softmax(dim, dtype=None)``.
+def softmax(input, dim, dtype=None):
+    """``torch.softmax(input, dim, dtype=None)`` and ``Tensor.softmax``: ``dim`` is required.
 
     >>> ember.tensor([1., 1.]).softmax(0)
     tensor([0.5000, 0.5000])
     """
-    return softmax(self, dim, dtype=dtype)
+    return f_softmax(input, dim, dtype=dtype)
 
 
-def _log_softmax_method(self, dim, dtype=None):
-    """``Tensor.log_softmax(dim, dtype=None)``.
+def log_softmax(input, dim, dtype=None):
+    """``torch.log_softmax(input, dim, dtype=None)`` and ``Tensor.log_softmax``.
 
     >>> ember.tensor([1., 1.]).log_softmax(0)
     tensor([-0.6931, -0.6931])
     """
-    return log_softmax(self, dim, dtype=dtype)
+    return f_log_softmax(input, dim, dtype=dtype)
 
 
-_softmax_method.__name__ = 'softmax'
-_log_softmax_method.__name__ = 'log_softmax'
-METHODS.update(softmax=_softmax_method, log_softmax=_log_softmax_method)
+f_softmax.__name__ = f_softmax.__qualname__ = 'softmax'
+f_log_softmax.__name__ = f_log_softmax.__qualname__ = 'log_softmax'
+METHODS.update(softmax=softmax, log_softmax=log_softmax)
 
 
 def _safe_softmax(input, dim):
@@ -322,3 +321,8 @@ def _gqa_expand(query, key, value):
     if hq != hv:
         value = value.repeat_interleave(hq // hv, -3)
     return key, value
+
+
+# F's softmax/log_softmax take an optional dim (and _stacklevel): other functions than torch's
+FUNCTIONAL = {name: globals()[name] for name in FUNCTIONAL}
+FUNCTIONAL.update(softmax=f_softmax, log_softmax=f_log_softmax)

@@ -9,7 +9,7 @@ tensor([[0.5000, 0.5000]])
 import warnings
 
 from ... import empty
-from ..._ops import nn_activation as F
+from .. import functional as F
 from ..._ops.pointwise import sigmoid as _sigmoid, tanh as _tanh
 from .. import init
 from ..parameter import Parameter
