@@ -416,16 +416,18 @@ class Module:
         """
         if memo is None:
             memo = set()
-        if id(self) in memo:
-            return
-        if remove_duplicate:
-            memo.add(id(self))
-        yield prefix, self
-        for name, module in self._modules.items():
-            if module is None:
+        stack = [(prefix, self)]           # iterative pre-order: no generator per level
+        while stack:
+            name, module = stack.pop()
+            if id(module) in memo:
                 continue
-            sub = prefix + ('.' if prefix else '') + name
-            yield from module.named_modules(memo, sub, remove_duplicate)
+            if remove_duplicate:
+                memo.add(id(module))
+            yield name, module
+            sep = '.' if name else ''
+            stack.extend(reversed([(name + sep + key, child)
+                                   for key, child in module._modules.items()
+                                   if child is not None]))
 
     def modules(self):
         """This module and all its descendants.
