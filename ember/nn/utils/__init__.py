@@ -6,6 +6,7 @@ normalization, and the ``rnn`` sequence helpers.
 True
 """
 from . import parametrize, rnn
+from . import parametrizations
 from .clip_grad import (clip_grad_norm, clip_grad_norm_, clip_grad_value_,
                         clip_grads_with_norm_, get_total_norm)
 from .convert_parameters import parameters_to_vector, vector_to_parameters
@@ -13,5 +14,6 @@ from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = ['clip_grad_norm', 'clip_grad_norm_', 'clip_grads_with_norm_', 'clip_grad_value_',
-           'get_total_norm', 'parameters_to_vector', 'parametrize', 'remove_spectral_norm',
-           'remove_weight_norm', 'rnn', 'spectral_norm', 'vector_to_parameters', 'weight_norm']
+           'get_total_norm', 'parameters_to_vector', 'parametrizations', 'parametrize',
+           'remove_spectral_norm', 'remove_weight_norm', 'rnn', 'spectral_norm',
+           'vector_to_parameters', 'weight_norm']
