@@ -1,7 +1,7 @@
 """``state_dict`` and ``load_state_dict``: PyTorch's keys, order, metadata and error texts.
 
->>> sd = ember.nn.Linear(2, 1).state_dict(); list(sd), sd._metadata
-(['weight', 'bias'], OrderedDict({'': {'version': 1}}))
+>>> sd = ember.nn.Linear(2, 1).state_dict(); list(sd), dict(sd._metadata)
+(['weight', 'bias'], {'': {'version': 1}})
 """
 from collections import OrderedDict
 

@@ -33,7 +33,7 @@ class Linear(Module):
     Initialised as PyTorch does (Kaiming-uniform weight, uniform bias), consuming the same
     random numbers, so ``manual_seed`` gives identical parameters.
 
-    >>> ember.manual_seed(777); ember.nn.Linear(1, 1).weight
+    >>> _ = ember.manual_seed(777); ember.nn.Linear(1, 1).weight
     Parameter containing:
     tensor([[-0.8362]], requires_grad=True)
     """
