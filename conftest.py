@@ -20,8 +20,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _doctest_names(doctest_namespace):
-    """Docstring examples use ``ember`` and ``np`` without importing them."""
+    """Docstring examples use ``ember`` and ``np`` without importing them; an example that
+    changes the default dtype cannot leak it into later tests."""
     import numpy
     import ember
     doctest_namespace['ember'] = ember
     doctest_namespace['np'] = numpy
+    yield
+    if ember.get_default_dtype() is not ember.float32:
+        ember.set_default_dtype(ember.float32)

@@ -1,7 +1,7 @@
 """ember: a deep-learning framework on NumPy with PyTorch's API.
 
 >>> import ember as torch
->>> torch.manual_seed(0); torch.rand(2)
+>>> _ = torch.manual_seed(0); torch.rand(2)
 tensor([0.4963, 0.7682])
 """
 from . import _dtype

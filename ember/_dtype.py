@@ -132,6 +132,7 @@ def set_default_dtype(d):
 
     >>> ember.set_default_dtype(ember.float64); ember.tensor([1.]).dtype
     torch.float64
+    >>> ember.set_default_dtype(ember.float32)
     """
     d = to_dtype(d)
     if not d.is_floating_point:

@@ -382,7 +382,11 @@ class Tensor:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
         replacement. Returns a handle with ``remove()``.
 
+        >>> x = ember.tensor([1., 2.], requires_grad=True)
         >>> h = x.register_hook(lambda g: g * 2)
+        >>> x.sum().backward(); x.grad
+        tensor([2., 2.])
+        >>> h.remove()
         """
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
@@ -397,7 +401,10 @@ class Tensor:
     def register_post_accumulate_grad_hook(self, hook):
         """Call ``hook(tensor)`` on this leaf after its ``.grad`` was accumulated.
 
+        >>> w = ember.tensor([1., 2.], requires_grad=True)
         >>> h = w.register_post_accumulate_grad_hook(lambda p: print(p.grad))
+        >>> (w * 3).sum().backward()
+        tensor([3., 3.])
         """
         if self.grad_fn is not None:
             raise RuntimeError('post accumulate grad hooks cannot be registered on non-leaf '
@@ -411,7 +418,9 @@ class Tensor:
     def detach(self):
         """A tensor sharing memory (and version counter) with this one, outside the graph.
 
-        >>> y = x.detach()
+        >>> x = ember.tensor([1., 2.], requires_grad=True)
+        >>> y = x.detach(); y[0] = 5.; y.requires_grad, x
+        (False, tensor([5., 2.], requires_grad=True))
         """
         t = _new(Tensor)
         t._data = self._data

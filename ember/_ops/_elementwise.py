@@ -203,11 +203,17 @@ def apply_inplace(t, fn, name, *args, **kwargs):
     return inplace_result(t, res, name)
 
 
-def inplace_doc(fn_name, name):
-    """The docstring of the in-place method ``Tensor.<name>`` of op ``fn_name``."""
-    return (f'In-place ``{fn_name}``: writes the result into ``self`` (same memory, version '
-            f'bumped) and returns it.\n\n    >>> t.{name}(*args)   # like t = ember.{fn_name}(t, '
-            f'*args), but in place\n    ')
+def inplace_doc(fn_name, name, example=None):
+    """The docstring of the in-place method ``Tensor.<name>`` of op ``fn_name``.
+
+    ``example``: ``(args, printed result)`` of ``ember.tensor([1., 2.]).<name>(args)``.
+    """
+    doc = (f'In-place ``{fn_name}``: writes the result into ``self`` (same memory, version '
+           f'bumped) and returns it; ``t.{name}(*args)`` is like ``t = ember.{fn_name}(t, '
+           f'*args)``, but in place.\n')
+    if example is not None:
+        doc += f'\n    >>> ember.tensor([1., 2.]).{name}({example[0]})\n    {example[1]}\n    '
+    return doc
 
 
 def inplace_method(fn, name):

@@ -277,7 +277,7 @@ def hardswish(input, inplace=False):
 
     >>> import ember.nn.functional as F
     >>> F.hardswish(ember.tensor([-4., 1., 4.]))
-    tensor([-0.0000,  0.6667,  4.0000])
+    tensor([-0.0000, 0.6667, 4.0000])
     """
     return _hardswish_(input) if inplace else _hardswish(input)
 

@@ -345,7 +345,7 @@ def positive(input):
 
 
 # ---- in-place and reflected forms ---------------------------------------------------
-def _inplace_binary(ufunc, fn, name):
+def _inplace_binary(ufunc, fn, name, example=None):
     """add_/sub_/mul_: ``ufunc(self, other, out=self)`` when no graph is recorded and ``self``
     can hold the result as it is; else ``apply_inplace`` (the general path)."""
     def op_(self, other, **kwargs):
@@ -368,13 +368,13 @@ def _inplace_binary(ufunc, fn, name):
         bump_version(self)
         return self
     op_.__name__ = name
-    op_.__doc__ = inplace_doc(fn.__name__, name)
+    op_.__doc__ = inplace_doc(fn.__name__, name, example)
     return op_
 
 
-add_ = _inplace_binary(np.add, add, 'add_')
-sub_ = _inplace_binary(np.subtract, sub, 'sub_')
-mul_ = _inplace_binary(np.multiply, mul, 'mul_')
+add_ = _inplace_binary(np.add, add, 'add_', ('3', 'tensor([4., 5.])'))
+sub_ = _inplace_binary(np.subtract, sub, 'sub_', ('3', 'tensor([-2., -1.])'))
+mul_ = _inplace_binary(np.multiply, mul, 'mul_', ('3', 'tensor([3., 6.])'))
 
 
 def div_(self, other, *, rounding_mode=None):

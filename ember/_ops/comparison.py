@@ -57,6 +57,21 @@ def _is_operand(x):
         isinstance(x, np.ndarray) and x.ndim == 0)
 
 
+# the printed result of each op's docstring example (PyTorch 2.13's output for that input)
+_DOC_OUTPUT = {
+    'eq': 'tensor([False,  True])', 'ne': 'tensor([ True, False])',
+    'lt': 'tensor([ True, False])', 'le': 'tensor([True, True])',
+    'gt': 'tensor([False, False])', 'ge': 'tensor([False,  True])',
+    'logical_and': 'tensor([ True, False])', 'logical_or': 'tensor([True, True])',
+    'logical_xor': 'tensor([False,  True])',
+    'bitwise_and': 'tensor([0])', 'bitwise_or': 'tensor([15])', 'bitwise_xor': 'tensor([15])',
+    'bitwise_left_shift': 'tensor([96])', 'bitwise_right_shift': 'tensor([1])',
+    'isnan': 'tensor([False, False,  True])', 'isinf': 'tensor([False,  True, False])',
+    'isposinf': 'tensor([False,  True, False])', 'isneginf': 'tensor([False, False, False])',
+    'isfinite': 'tensor([ True, False, False])',
+}
+
+
 def _compare(name, ufunc, dunder, aliases=()):
     def op(input, other, *, out=None):
         if not isinstance(input, Tensor):
@@ -75,7 +90,7 @@ def _compare(name, ufunc, dunder, aliases=()):
         return res
     op.__name__ = name
     op.__doc__ = (f'Elementwise ``{name}`` comparison with broadcasting; returns a bool tensor.'
-                  f'\n\n>>> ember.{name}(ember.tensor([1, 2]), 2)')
+                  f'\n\n>>> ember.{name}(ember.tensor([1, 2]), 2)\n{_DOC_OUTPUT[name]}\n')
 
     def op_(self, other):
         xa, xb = operands(self, other, name + '_')
@@ -104,7 +119,8 @@ def _logical(name, ufunc):
         return _new_or_out(wrap(broadcast_call(name, ufunc, input._data, other._data)), out, name)
     op.__name__ = name
     op.__doc__ = (f'Elementwise ``{name}`` (nonzero is True); returns a bool tensor.\n\n'
-                  f'>>> ember.{name}(ember.tensor([True, False]), ember.tensor([True, True]))')
+                  f'>>> ember.{name}(ember.tensor([True, False]), ember.tensor([True, True]))\n'
+                  f'{_DOC_OUTPUT[name]}\n')
 
     def op_(self, other):
         need_tensor(other, name + '_', 'other', 1)
@@ -156,7 +172,7 @@ def _bitwise(name, ufunc, dunder):
         return _new_or_out(wrap(compute(input, other)), out, name)
     op.__name__ = name
     op.__doc__ = (f'Elementwise ``{name}`` of integer or bool tensors.\n\n'
-                  f'>>> ember.{name}(ember.tensor([12]), 3)')
+                  f'>>> ember.{name}(ember.tensor([12]), 3)\n{_DOC_OUTPUT[name]}\n')
 
     def op_(self, other):
         return _inplace_write(self, compute(self, other), name + '_')
@@ -220,7 +236,7 @@ def _unary_test(name, fn, default):
     op.__name__ = name
     op.__doc__ = (f'Elementwise ``{name}`` test; returns a bool tensor (integers give '
                   f'{default}).\n\n>>> ember.{name}(ember.tensor([1., float("inf"), '
-                  'float("nan")]))')
+                  f'float("nan")]))\n{_DOC_OUTPUT[name]}\n')
     globals()[name] = op
     METHODS[name] = op
 

@@ -114,7 +114,7 @@ def _copy_backward(node, grad):
 def copy_(self, src, non_blocking=False):
     """Copy ``src`` (broadcast, cast to this dtype/device) into this tensor, in place.
 
-    >>> a = ember.zeros(2); a.copy_(ember.tensor([1, 2])); a
+    >>> a = ember.zeros(2); _ = a.copy_(ember.tensor([1, 2])); a
     tensor([1., 2.])
     """
     check_inplace(self, 'copy_')

@@ -21,6 +21,21 @@ METHODS = {}
 _PI = math.pi
 
 
+# the printed result of each op's docstring example (PyTorch 2.13's output for that input)
+_DOC_INPUT = {'acosh': '1.5'}
+_DOC_OUTPUT = {
+    'exp': '[1.6487]', 'exp2': '[1.4142]', 'expm1': '[0.6487]', 'log': '[-0.6931]',
+    'log2': '[-1.]', 'log10': '[-0.3010]', 'log1p': '[0.4055]', 'sqrt': '[0.7071]',
+    'rsqrt': '[1.4142]', 'sin': '[0.4794]', 'cos': '[0.8776]', 'tan': '[0.5463]',
+    'asin': '[0.5236]', 'acos': '[1.0472]', 'atan': '[0.4636]', 'sinh': '[0.5211]',
+    'cosh': '[1.1276]', 'tanh': '[0.4621]', 'asinh': '[0.4812]', 'acosh': '[0.9624]',
+    'atanh': '[0.5493]', 'sigmoid': '[0.6225]', 'erf': '[0.5205]', 'erfc': '[0.4795]',
+    'erfinv': '[0.4769]', 'lgamma': '[0.5724]', 'digamma': '[-1.9635]', 'relu': '[0.5000]',
+    'abs': '[0.5000]', 'sign': '[1.]', 'sgn': '[1.]', 'floor': '[0.]', 'ceil': '[1.]',
+    'trunc': '[0.]', 'frac': '[0.5000]', 'i0': '[1.0635]', 'sinc': '[0.6366]',
+}
+
+
 def _define(name, grad_name, forward, backward, saves='x', keep_int=False, refuse='',
             refuse_error=None, kernel=None, warns=True, half_in_float=False):
     """Create ``ember.<name>``, ``Tensor.<name>`` and ``Tensor.<name>_`` from one row.
@@ -74,7 +89,8 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, refus
         _bw = quiet_backward(_bw)
     op.__name__ = name
     op.__qualname__ = name
-    op.__doc__ = f'Elementwise ``{name}``.\n\n>>> ember.{name}(ember.tensor([0.5]))'
+    op.__doc__ = (f'Elementwise ``{name}``.\n\n>>> ember.{name}(ember.tensor('
+                  f'[{_DOC_INPUT.get(name, "0.5")}]))\ntensor({_DOC_OUTPUT[name]})\n')
     globals()[name] = METHODS[name] = op
     __all__.append(name)
     globals()[name + '_'] = METHODS[name + '_'] = inplace_method(op, name + '_')

@@ -137,7 +137,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 def _bernoulli_method(self, p=None, *, generator=None):
     """``Tensor.bernoulli(p=None)``: see :func:`bernoulli`.
 
-    >>> ember.manual_seed(0); ember.tensor([0., 1.]).bernoulli()
+    >>> _ = ember.manual_seed(0); ember.tensor([0., 1.]).bernoulli()
     tensor([0., 1.])
     """
     return bernoulli(self, p, generator=generator)

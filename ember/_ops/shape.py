@@ -28,7 +28,10 @@ def view_of(input, arr, name=None, backward=None, ctx=None):
     and base. Given the grad_fn ``name`` and ``backward``, also record the view in the graph
     when ``input`` requires grad.
 
-    >>> out = view_of(input, input._data.T, 'TBackward0', _t_backward)   # what t() does
+    >>> x = ember.zeros(2, 3)
+    >>> out = view_of(x, x._data.T)   # t() also passes 'TBackward0' and its backward
+    >>> out.shape, out._base is x
+    (torch.Size([3, 2]), True)
     """
     t = wrap(arr)
     vc = input._vc

@@ -58,7 +58,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
     """Accumulate d(tensors)/d(leaves) into the leaves' ``.grad``.
 
-    >>> ember.autograd.backward([y.sum()])
+    >>> x = ember.tensor([1., 2.], requires_grad=True)
+    >>> ember.autograd.backward([(x * x).sum()]); x.grad
+    tensor([2., 4.])
     """
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors if grad_tensors is not None else grad_variables)

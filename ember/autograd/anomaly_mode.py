@@ -1,7 +1,10 @@
 """Anomaly detection: record where each op was called and fail on NaN gradients.
 
->>> with ember.autograd.detect_anomaly():
-...     loss.backward()   # RuntimeError naming the op whose backward produced NaN
+>>> x = ember.tensor([-1.], requires_grad=True)
+>>> with ember.autograd.detect_anomaly():  # doctest: +ELLIPSIS
+...     x.sqrt().sum().backward()
+Traceback (most recent call last):
+RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output...
 """
 import warnings
 
@@ -49,7 +52,9 @@ class detect_anomaly:
 class set_detect_anomaly:
     """Turn anomaly detection on or off (as a function call or a context manager).
 
-    >>> ember.autograd.set_detect_anomaly(True)
+    >>> _ = ember.autograd.set_detect_anomaly(True); ember.autograd.is_anomaly_enabled()
+    True
+    >>> _ = ember.autograd.set_detect_anomaly(False)
     """
 
     def __init__(self, mode, check_nan=True):

@@ -1,7 +1,10 @@
 """Grad-mode switches: no_grad, enable_grad, set_grad_enabled, inference_mode.
 
+>>> x = ember.ones(2, requires_grad=True)
 >>> with ember.no_grad():
 ...     y = x * 2          # records no graph
+>>> y.requires_grad
+False
 """
 import functools
 
@@ -57,8 +60,11 @@ class _Mode:
 class no_grad(_Mode):
     """Context manager / decorator that disables graph recording.
 
+    >>> w = ember.ones(2, requires_grad=True); (w * w).sum().backward()
     >>> with ember.no_grad():
-    ...     w -= lr * w.grad
+    ...     w -= 0.1 * w.grad
+    >>> w
+    tensor([0.8000, 0.8000], requires_grad=True)
     """
     _target = False
 
@@ -69,9 +75,12 @@ class no_grad(_Mode):
 class enable_grad(_Mode):
     """Context manager / decorator that re-enables graph recording inside ``no_grad``.
 
+    >>> x = ember.ones(2, requires_grad=True)
     >>> with ember.no_grad():
     ...     with ember.enable_grad():
     ...         y = x * 2   # recorded
+    >>> y.requires_grad
+    True
     """
     _target = True
 
@@ -82,8 +91,11 @@ class enable_grad(_Mode):
 class set_grad_enabled(_Mode):
     """Set grad mode on or off; works as a function, context manager or decorator.
 
+    >>> x = ember.ones(2, requires_grad=True)
     >>> with ember.set_grad_enabled(False):
     ...     y = x * 2
+    >>> y.requires_grad
+    False
     """
 
     def __init__(self, mode):
@@ -101,8 +113,11 @@ class set_grad_enabled(_Mode):
 class inference_mode(_Mode):
     """Like ``no_grad`` (ember has no separate inference tensors).
 
+    >>> model = ember.nn.Linear(2, 1)
     >>> with ember.inference_mode():
-    ...     y = model(x)
+    ...     y = model(ember.ones(2))
+    >>> y.requires_grad
+    False
     """
 
     def __init__(self, mode=True):

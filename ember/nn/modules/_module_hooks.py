@@ -4,9 +4,9 @@
 slower path and the code that tells a user which submodule an error came from.
 
 >>> m = ember.nn.Linear(2, 1)
->>> _ = m.register_forward_hook(lambda mod, args, out: out * 0)
+>>> _ = m.register_forward_hook(lambda mod, args, out: out * 0 + 1)
 >>> m(ember.ones(2))
-tensor([0.], grad_fn=<MulBackward0>)
+tensor([1.], grad_fn=<AddBackward0>)
 """
 from collections import OrderedDict
 import warnings
