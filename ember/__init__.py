@@ -13,6 +13,7 @@ from ._tensor import (Tensor, Size, FloatTensor, DoubleTensor, HalfTensor, LongT
                       IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor)
 from . import autograd
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled
 from . import _ops
 from ._printing import set_printoptions, get_printoptions
 

@@ -9,7 +9,8 @@ from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
 from . import engine
 from .engine import Node
 from .function import Function, FunctionCtx, once_differentiable
-from .anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
+from .anomaly_mode import (detect_anomaly, set_detect_anomaly, is_anomaly_enabled,
+                           is_anomaly_check_nan_enabled)
 from .gradcheck import gradcheck, gradgradcheck
 
 

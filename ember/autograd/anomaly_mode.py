@@ -12,8 +12,21 @@ from .grad_mode import STATE
 
 
 def is_anomaly_enabled():
-    """Whether anomaly detection is on."""
+    """Whether anomaly detection is on.
+
+    >>> ember.is_anomaly_enabled()
+    False
+    """
     return STATE.anomaly
+
+
+def is_anomaly_check_nan_enabled():
+    """Whether anomaly detection also checks backward results for NaN.
+
+    >>> ember.is_anomaly_check_nan_enabled()
+    True
+    """
+    return STATE.anomaly_check_nan
 
 
 class detect_anomaly:
