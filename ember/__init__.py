@@ -76,3 +76,4 @@ def compile(model=None, **kwargs):
 
 from . import utils  # noqa: E402
 from . import nn  # noqa: E402  (layers need the namespace above)
+from . import optim  # noqa: E402
