@@ -3,26 +3,27 @@
 Run: python examples/linear_regression.py
 """
 import ember as torch
+from ember import nn, optim
 
-torch.manual_seed(1)
+torch.manual_seed(777)
 
 x_train = torch.FloatTensor([[1], [2], [3]])
-y_train = torch.FloatTensor([[1], [2], [3]])
+y_train = torch.FloatTensor([[2], [4], [6]])
 
-W = torch.zeros(1, requires_grad=True)
-b = torch.zeros(1, requires_grad=True)
-lr = 0.01
+model = nn.Linear(1, 1)
+criterion = nn.MSELoss()
+optimizer = optim.SGD(model.parameters(), lr=0.01)
 
 nb_epochs = 2000
 for epoch in range(nb_epochs + 1):
-    hypothesis = x_train * W + b
-    cost = torch.mean((hypothesis - y_train) ** 2)
-    W.grad = None
-    b.grad = None
+    hypothesis = model(x_train)
+    cost = criterion(hypothesis, y_train)
+    optimizer.zero_grad()
     cost.backward()
-    with torch.no_grad():      # plain gradient descent: what optim.SGD does
-        W -= lr * W.grad
-        b -= lr * b.grad
+    optimizer.step()
     if epoch % 100 == 0:
         print('Epoch {:4d}/{} W: {:.3f}, b: {:.3f} Cost: {:.6f}'.format(
-            epoch, nb_epochs, W.item(), b.item(), cost.item()))
+            epoch, nb_epochs, model.weight.item(), model.bias.item(), cost.item()))
+
+print(model(torch.FloatTensor([[4.0]])))     # close to 8
+print(model)
