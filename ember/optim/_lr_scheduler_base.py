@@ -71,6 +71,20 @@ def _update_param_group_val(group, key, val):
         group[key] = val
 
 
+def _set_lrs(sched, values):
+    """Write one lr per parameter group and remember them as ``sched._last_lr``."""
+    groups = sched.optimizer.param_groups
+    if len(values) != len(groups):
+        which = 'longer' if len(values) > len(groups) else 'shorter'
+        raise ValueError(f'zip() argument 2 is {which} than argument 1 '
+                         f'({type(sched).__name__} computed {len(values)} learning rates for '
+                         f'{len(groups)} parameter groups; was a group added after the '
+                         'scheduler was created?)')
+    for group, lr in zip(groups, values):
+        _update_param_group_val(group, 'lr', lr)
+    sched._last_lr = _param_groups_val_list(sched.optimizer, 'lr')
+
+
 def _warn_get_lr_called_within_step(sched):
     if not sched._get_lr_called_within_step:
         warnings.warn('To get the last learning rate computed by the scheduler, '
@@ -250,16 +264,7 @@ class LRScheduler:
                 self.last_epoch = epoch
                 closed = getattr(self, '_get_closed_form_lr', None)
                 values = closed() if closed is not None else self.get_lr()
-        groups = self.optimizer.param_groups
-        if len(values) != len(groups):
-            which = 'longer' if len(values) > len(groups) else 'shorter'
-            raise ValueError(f'zip() argument 2 is {which} than argument 1 '
-                             f'({type(self).__name__} computed {len(values)} '
-                             f'learning rates for {len(groups)} parameter groups; was a group '
-                             'added after the scheduler was created?)')
-        for group, lr in zip(groups, values):
-            _update_param_group_val(group, 'lr', lr)
-        self._last_lr = _param_groups_val_list(self.optimizer, 'lr')
+        _set_lrs(self, values)
 
 
 class _LRScheduler(LRScheduler):

@@ -14,7 +14,7 @@ import types
 from functools import partial
 
 from ._lr_scheduler_base import (LRScheduler, _check_optimizer, _enable_get_lr_call,
-                                 _format_param, _param_groups_val_list, _update_param_group_val,
+                                 _format_param, _set_lrs, _update_param_group_val,
                                  _warn_get_lr_called_within_step)
 
 __all__ = ['CyclicLR', 'OneCycleLR', 'CosineAnnealingWarmRestarts']
@@ -232,9 +232,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.last_epoch = math.floor(epoch)
         with _enable_get_lr_call(self):
             lrs = self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, lrs):
-            _update_param_group_val(group, 'lr', lr)
-        self._last_lr = _param_groups_val_list(self.optimizer, 'lr')
+        _set_lrs(self, lrs)
 
 
 class OneCycleLR(LRScheduler):

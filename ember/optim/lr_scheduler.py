@@ -18,20 +18,18 @@ import types
 from bisect import bisect_right
 from collections import Counter
 
-from ._lr_scheduler_base import (EPOCH_DEPRECATION_WARNING, LRScheduler, _LRScheduler,
-                                 _check_optimizer, _format_param, _param_groups_val_list,
+# the base and the helper modules' schedulers are re-exported here, as torch has them
+from ._lr_scheduler_base import (EPOCH_DEPRECATION_WARNING, LRScheduler, _LRScheduler,  # noqa
+                                 _format_param, _param_groups_val_list,
                                  _update_param_group_val, _warn_get_lr_called_within_step)
 from ._lr_scheduler_plateau import ReduceLROnPlateau
-from ._lr_scheduler_cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
-from .optimizer import Optimizer
+from ._lr_scheduler_cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR  # noqa
+from .optimizer import Optimizer  # noqa: F401
 
 __all__ = ['LambdaLR', 'MultiplicativeLR', 'StepLR', 'MultiStepLR', 'ConstantLR', 'LinearLR',
            'ExponentialLR', 'SequentialLR', 'CosineAnnealingLR', 'ChainedScheduler',
            'ReduceLROnPlateau', 'CyclicLR', 'CosineAnnealingWarmRestarts', 'OneCycleLR',
            'PolynomialLR', 'LRScheduler']
-
-_ = (EPOCH_DEPRECATION_WARNING, _LRScheduler, _check_optimizer, _format_param, Optimizer)
-
 
 def _lambda_list(optimizer, lr_lambda):
     n = len(optimizer.param_groups)
