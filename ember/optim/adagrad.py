@@ -79,7 +79,10 @@ class Adagrad(Optimizer):
                     s['step'] = t
 
     def share_memory(self):
-        """Calls ``share_memory_()`` on the state sums (a no-op for NumPy arrays)."""
+        """Calls ``share_memory_()`` on the state sums (for multiprocessing, as PyTorch).
+
+        >>> ember.optim.Adagrad([ember.nn.Parameter(ember.ones(1))]).share_memory()
+        """
         for group in self.param_groups:
             for p in group['params']:
                 self.state[p]['sum'].share_memory_()

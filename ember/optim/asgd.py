@@ -10,8 +10,8 @@ import numpy as np
 
 from .optimizer import Optimizer
 from ._functional import bump_version, grads_of
-from .rmsprop import (_bump, _check_capturable, _grad_for_update, _is_tensor, _lr_value,
-                      _new_step)
+from .rmsprop import (_as, _bump, _check_capturable, _grad_for_update, _is_tensor,
+                      _lr_value, _new_step)
 from .._tensor import _make
 from .._ops._base import default_float, xp_of
 from ..autograd.grad_mode import enable_grad
@@ -105,14 +105,14 @@ class ASGD(Optimizer):
                     tmp = np.multiply(x, T(lambd))
                     np.add(g, tmp, out=tmp)
                     np.multiply(tmp, T(-1), out=tmp)
-                    np.multiply(tmp, T(e[()]), out=tmp)
+                    np.multiply(tmp, _as(T, e[()]), out=tmp)
                     np.add(x, tmp, out=x)
                     _average(x, ax, m, tmp)
                 elif capturable:
                     # 0-d tensor arithmetic in the dtype of eta / mu / step, as PyTorch
-                    np.multiply(x, T(1 - lambd * e[()]), out=x)
+                    np.multiply(x, _as(T, 1 - lambd * e[()]), out=x)
                     tmp = np.multiply(g, T(-1))
-                    np.multiply(tmp, T(e[()]), out=tmp)
+                    np.multiply(tmp, _as(T, e[()]), out=tmp)
                     np.add(x, tmp, out=x)
                     _average(x, ax, m, tmp)
                 else:
@@ -192,5 +192,5 @@ def _next_eta_mu_foreach(step, eta, mu, lr, lambd, alpha, t0, capturable):
 def _average(x, ax, mu, tmp):
     """``ax += (x - ax) * mu`` (``mu``: the 0-d state array)."""
     np.subtract(x, ax, out=tmp)
-    np.multiply(tmp, x.dtype.type(mu[()]), out=tmp)
+    np.multiply(tmp, _as(x.dtype.type, mu[()]), out=tmp)
     np.add(ax, tmp, out=ax)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .optimizer import Optimizer
 from ._functional import bump_version
-from .rmsprop import _is_tensor, _lr_value
+from .rmsprop import _as, _is_tensor, _lr_value
 from .._tensor import Tensor, _make
 from .._ops._base import xp_of
 
@@ -203,7 +203,7 @@ class LBFGS(Optimizer):
             x = p._data
             n = x.size
             tmp = np.multiply(update[offset:offset + n].reshape(x.shape),
-                              x.dtype.type(step_size))
+                              _as(x.dtype.type, step_size))
             np.add(x, tmp, out=x)
             bump_version(p)
             offset += n
@@ -269,7 +269,7 @@ class LBFGS(Optimizer):
                 H_diag = 1
             else:
                 y = np.subtract(flat_grad, prev_flat_grad)
-                s = np.multiply(d, T(t))
+                s = np.multiply(d, _as(T, t))
                 ys = y.dot(s)
                 if ys > 1e-10:      # keep the pair only when the curvature is positive
                     if len(old_dirs) == history_size:
@@ -287,11 +287,11 @@ class LBFGS(Optimizer):
                 q = np.negative(flat_grad)
                 for i in range(len(old_dirs) - 1, -1, -1):
                     al[i] = old_stps[i].dot(q) * ro[i]
-                    np.add(q, np.multiply(old_dirs[i], T(-al[i]), out=tmp), out=q)
+                    np.add(q, np.multiply(old_dirs[i], _as(T, -al[i]), out=tmp), out=q)
                 d = r = np.multiply(q, H_diag)
                 for i in range(len(old_dirs)):
                     be_i = old_dirs[i].dot(r) * ro[i]
-                    np.add(r, np.multiply(old_stps[i], T(al[i] - be_i), out=tmp), out=r)
+                    np.add(r, np.multiply(old_stps[i], _as(T, al[i] - be_i), out=tmp), out=r)
             if prev_flat_grad is None:
                 prev_flat_grad = flat_grad.copy()
             else:
@@ -330,7 +330,7 @@ class LBFGS(Optimizer):
             # ---- stopping conditions
             if n_iter == max_iter or current_evals >= max_eval or opt_cond:
                 break
-            if np.abs(np.multiply(d, T(t))).max() <= tolerance_change:
+            if np.abs(np.multiply(d, _as(T, t))).max() <= tolerance_change:
                 break
             if abs(loss - prev_loss) < tolerance_change:
                 break

@@ -57,6 +57,13 @@ def _lr_value(lr):
     return lr
 
 
+def _as(T, v):
+    """Scalar ``v`` (Python, NumPy or a CuPy 0-d array) as a NumPy scalar of type ``T``."""
+    if hasattr(v, '__cuda_array_interface__'):
+        v = v.item()
+    return T(v)
+
+
 def _grad_for_update(g, x, maximize, weight_decay):
     """``-g`` if maximizing, plus ``weight_decay * x``; a new array when anything changes."""
     if maximize:
