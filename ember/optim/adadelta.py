@@ -8,9 +8,8 @@ tensor(1.)
 import numpy as np
 
 from .optimizer import Optimizer
-from ._functional import bump_version, grads_of
-from .rmsprop import (_bump, _check_capturable, _differentiable_grad, _grad_for_update,
-                      _is_tensor, _lr_value, _new_step, _steps_to_tensors)
+from ._functional import (bump_version, grads_of, _bump, _check_capturable, _differentiable_grad,
+                          _grad_for_update, _is_tensor, _lr_value, _new_step, _steps_to_tensors)
 from .._tensor import _make
 from ..autograd.grad_mode import enable_grad
 

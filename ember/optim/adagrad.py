@@ -9,9 +9,8 @@ tensor([0.5000], requires_grad=True)
 import numpy as np
 
 from .optimizer import Optimizer
-from ._functional import bump_version, grads_of
-from .rmsprop import (_bump, _differentiable_grad, _grad_for_update, _is_tensor, _lr_value,
-                      _new_step)
+from ._functional import (bump_version, grads_of, _bump, _differentiable_grad, _grad_for_update,
+                          _is_tensor, _lr_value, _new_step)
 from .._tensor import _make
 from ..autograd.grad_mode import enable_grad
 

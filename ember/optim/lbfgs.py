@@ -15,8 +15,7 @@ tensor([3.0000, 3.0000], requires_grad=True)
 import numpy as np
 
 from .optimizer import Optimizer
-from ._functional import bump_version
-from .rmsprop import _as, _is_tensor, _lr_value
+from ._functional import (bump_version, _as, _is_tensor, _lr_value)
 from .._tensor import Tensor, _make
 from .._ops._base import xp_of
 

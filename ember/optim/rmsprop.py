@@ -1,9 +1,5 @@
 """``RMSprop``: divide the gradient by a running root mean square of recent gradients.
 
-Also home of the small helpers that the element-wise optimizers (RMSprop, Adagrad,
-Adadelta, ASGD, Rprop) share: the ``step`` counter, the capturable device check, a tensor
-``lr`` as a number of its own dtype, and the maximize/weight-decay gradient.
-
 >>> w = ember.nn.Parameter(ember.tensor([1.0]))
 >>> opt = ember.optim.RMSprop([w], lr=0.1)
 >>> (w * w).sum().backward(); opt.step(); w
@@ -13,95 +9,13 @@ tensor([5.9605e-08], requires_grad=True)
 import numpy as np
 
 from .optimizer import Optimizer
-from ._functional import bump_version, grads_of
-from .._tensor import Tensor, _make
-from .._ops._base import xp_of
+from ._functional import (bump_version, grads_of, _check_capturable, _new_step, _lr_value,
+                          _grad_for_update, _lerp_, _differentiable_grad, _bump, _is_tensor,
+                          _steps_to_tensors)
+from .._tensor import _make
 from ..autograd.grad_mode import enable_grad
 
 __all__ = ['RMSprop']
-
-
-# ---- helpers shared with adagrad.py, adadelta.py, asgd.py, rprop.py -----------------------
-def _capturable_supported_devices():
-    """Device types where ``capturable=True`` may run (PyTorch's list; ember has 'cuda')."""
-    return ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']
-
-
-def _check_capturable(p, steps, what='params and state_steps', supports_xla=True):
-    """PyTorch's AssertionError when ``capturable=True`` state is not on a capturable device."""
-    devices = _capturable_supported_devices()
-    if not supports_xla:
-        devices = [d for d in devices if d != 'xla']
-    kind = p.device.type
-    if kind in devices and all(s.device.type == kind for s in steps):
-        return
-    raise AssertionError(
-        f'If capturable=True, {what} must be on supported devices: {devices}. '
-        f"(the parameter is on '{kind}'; capturable=True is for CUDA graphs: leave it False "
-        'on the CPU)')
-
-
-def _new_step(p, on_device):
-    """The ``step`` counter: a float32 0-d tensor (on the parameter's device if asked)."""
-    xp = xp_of(p._data) if on_device else np
-    return _make(xp.zeros((), dtype=np.float32))
-
-
-def _lr_value(lr):
-    """``lr`` as the kernels see it: a Tensor lr is a 0-d number of its own dtype."""
-    if isinstance(lr, Tensor):
-        a = lr._data
-        if a.__class__ is not np.ndarray:
-            a = a.get()
-        return a.reshape(())[()]
-    return lr
-
-
-def _as(T, v):
-    """Scalar ``v`` (Python, NumPy or a CuPy 0-d array) as a NumPy scalar of type ``T``."""
-    if hasattr(v, '__cuda_array_interface__'):
-        v = v.item()
-    return T(v)
-
-
-def _grad_for_update(g, x, maximize, weight_decay):
-    """``-g`` if maximizing, plus ``weight_decay * x``; a new array when anything changes."""
-    if maximize:
-        g = np.negative(g)
-    if weight_decay != 0:
-        t = np.multiply(x, x.dtype.type(weight_decay))
-        g = np.add(g, t, out=t)
-    return g
-
-
-def _lerp_(a, end, weight, tmp):
-    """``a.lerp_(end, weight)`` with PyTorch's two formulas (small and large weights)."""
-    T = a.dtype.type
-    np.subtract(end, a, out=tmp)
-    if abs(weight) < 0.5:
-        np.multiply(tmp, T(weight), out=tmp)
-        np.add(a, tmp, out=a)
-    else:
-        np.multiply(tmp, T(1) - T(weight), out=tmp)
-        np.subtract(end, tmp, out=a)
-
-
-def _differentiable_grad(p, maximize, weight_decay):
-    grad = p.grad
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad.add(p, alpha=weight_decay)
-    return grad
-
-
-def _bump(step):
-    a = step._data
-    np.add(a, 1, out=a)
-
-
-def _is_tensor(x):
-    return isinstance(x, Tensor)
 
 
 class RMSprop(Optimizer):
@@ -232,12 +146,3 @@ class RMSprop(Optimizer):
             else:
                 p.addcdiv_(grad, avg, value=-float(lr))
 
-
-def _steps_to_tensors(opt, group, on_device):
-    """Old checkpoints stored ``step`` as a number: make it a float32 0-d tensor."""
-    for p in group['params']:
-        s = opt.state.get(p)
-        if s and 'step' in s and not _is_tensor(s['step']):
-            t = _new_step(p, on_device)
-            t._data[...] = float(s['step'])
-            s['step'] = t

@@ -9,9 +9,8 @@ tensor([0.9000], requires_grad=True)
 import numpy as np
 
 from .optimizer import Optimizer
-from ._functional import bump_version, grads_of
-from .rmsprop import _bump, _check_capturable, _is_tensor, _lr_value, _new_step, \
-    _steps_to_tensors
+from ._functional import (bump_version, grads_of, _bump, _check_capturable, _is_tensor, _lr_value,
+                          _new_step, _steps_to_tensors)
 from .._tensor import _make
 from .._ops._base import xp_of
 from ..autograd.grad_mode import enable_grad

@@ -21,8 +21,7 @@ import math
 import numpy as np
 
 from .optimizer import Optimizer
-from ._functional import bump_version
-from .rmsprop import _is_tensor, _lr_value
+from ._functional import (bump_version, _is_tensor, _lr_value)
 from .._tensor import _make
 from .._ops._base import xp_of
 

@@ -278,7 +278,7 @@ def test_capturable_on_cpu_raises_like_torch(name, options):
 def test_capturable_math_matches_torch(name, options, dtype, monkeypatch):
     """With 'cpu' declared capturable in both libraries, the capturable code paths agree."""
     import torch.optim.optimizer as topt
-    import ember.optim.rmsprop as ermsprop
+    import ember.optim._functional as ermsprop
     real = topt._get_capturable_supported_devices
 
     def devices(supports_xla=True):
