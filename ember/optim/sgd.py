@@ -9,7 +9,8 @@ tensor([0.8000], requires_grad=True)
 import numpy as np
 
 from .optimizer import Optimizer
-from ._functional import add_scaled_, bump_version, check_lr, grads_of, scalar
+from ._functional import bump_version, check_lr, grads_of
+from ._adam_common import axpby_, axpy_, scratch
 from .._tensor import _make
 
 __all__ = ['SGD']
@@ -57,28 +58,37 @@ class SGD(Optimizer):
         0.0
         """
         loss = self._closure_loss(closure)
+        cache = self.__dict__.setdefault('_scratch', {})
+        state_of = self.state
         for group in self.param_groups:
-            lr, momentum = group['lr'], group['momentum']
+            lr, momentum = float(group['lr']), group['momentum']
             dampening, wd = group['dampening'], group['weight_decay']
             nesterov, maximize = group['nesterov'], group['maximize']
             for p, g in grads_of(group):
                 x = p._data
-                if maximize:
-                    g = np.negative(g)
+                sign = -1.0 if maximize else 1.0      # the gradient used is sign * g
                 if wd != 0:
-                    g = add_scaled_(g.copy(), x, wd)
-                if momentum != 0:
-                    state = self.state[p]
+                    # PyTorch: (-g if maximize else g) + wd * x, here in a scratch array
+                    t = scratch(cache, 'wd', x, 1)[0]
+                    np.multiply(x, wd, out=t)
+                    (np.subtract if maximize else np.add)(t, g, out=t)
+                    g, sign = t, 1.0
+                if momentum == 0:
+                    axpy_(x, g, -lr * sign, cache)
+                else:
+                    state = state_of[p]
                     buf = state.get('momentum_buffer')
                     if buf is None:
-                        buf = state['momentum_buffer'] = _make(np.array(g, copy=True))
+                        buf = state['momentum_buffer'] = _make(np.multiply(g, sign))
                     else:
-                        b = buf._data
-                        np.multiply(b, scalar(momentum, b), out=b)
-                        add_scaled_(b, g, 1 - dampening)
+                        # buf.mul_(momentum).add_(g, alpha=1 - dampening), in one pass
+                        axpby_(buf._data, g, sign * (1 - dampening), momentum)
                         bump_version(buf)
-                    g = add_scaled_(np.array(g, copy=True), buf._data, momentum) if nesterov \
-                        else buf._data
-                add_scaled_(x, g, -lr if not hasattr(lr, 'item') else -lr.item())
+                    if nesterov:
+                        # p -= lr * (g + momentum * buf), as two one-pass updates
+                        axpy_(x, g, -lr * sign, cache)
+                        axpy_(x, buf._data, -lr * momentum, cache)
+                    else:
+                        axpy_(x, buf._data, -lr, cache)
                 bump_version(p)
         return loss

@@ -1,0 +1,380 @@
+"""What the Adam family shares: checks, state scalars, the kernel runner, BLAS axpy/scal.
+
+Every optimizer here is written the same way: ``step`` walks a group's parameters once in
+Python (state initialisation, the step counter, the scalar coefficients of the update) and
+hands ``(arrays, scalars)`` per parameter to an elementwise *kernel* that updates the arrays in
+place with ``out=`` and a few preallocated scratch buffers. :func:`run_kernel` runs a kernel
+over a whole group; when the group is big it cuts the group into equal contiguous ranges, one
+per thread (NumPy releases the GIL inside its loops, so the ranges run in parallel like
+PyTorch's intra-op threads). ``OMP_NUM_THREADS`` sets the thread count, as for PyTorch.
+
+:func:`axpy_`, :func:`axpby_` and :func:`scal_` (``y += a * x``, ``y = a * x + b * y``,
+``x *= a``) make one pass through NumPy's own bundled OpenBLAS when it is there (found next
+to NumPy, called through ctypes: no new dependency), and fall back to NumPy otherwise;
+``axpby`` rounds exactly as the NumPy fallback does, so both paths give the same bits.
+
+>>> import numpy as np
+>>> y = np.ones(3); _ = axpy_(y, np.arange(3.0), 2.0); y
+array([1., 3., 5.])
+"""
+import ctypes
+import glob
+import os
+import threading
+
+import numpy as np
+
+from .._tensor import Tensor, _make
+from .. import _dtype as D
+
+__all__ = ['check_adam_args', 'hyper', 'new_step', 'fix_step', 'run_kernel', 'scratch',
+           'axpy_', 'axpby_', 'scal_', 'num_threads', 'require_dense']
+
+
+# ---- checks and scalars ------------------------------------------------------------------
+def check_adam_args(lr, betas, eps, weight_decay):
+    """PyTorch's hyper-parameter checks shared by Adam, AdamW, Adamax, NAdam and RAdam."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError('Tensor lr must be 1-element')
+    if not 0.0 <= lr:
+        raise ValueError(f'Invalid learning rate: {lr}')
+    if not 0.0 <= eps:
+        raise ValueError(f'Invalid epsilon value: {eps}')
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f'Invalid beta parameter at index 0: {betas[0]}')
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f'Invalid beta parameter at index 1: {betas[1]}')
+    if not 0.0 <= weight_decay:
+        raise ValueError(f'Invalid weight_decay value: {weight_decay}')
+
+
+def hyper(x):
+    """A hyper-parameter for the step arithmetic: a Tensor becomes a NumPy scalar of its dtype
+    (so ``lr / bias_correction`` rounds to float32 as PyTorch's tensor arithmetic does under
+    NumPy 2's scalar rules); numbers pass through."""
+    if isinstance(x, Tensor):
+        return x._data.reshape(())[()]
+    return x
+
+
+def _step_dtype():
+    """PyTorch's ``_get_scalar_dtype()``: float64 when that is the default dtype, else float32."""
+    return np.float64 if D.get_default_dtype().np == np.float64 else np.float32
+
+
+def new_step(value=0.0):
+    """A fresh 0-d ``step`` (or ``mu_product``) tensor as PyTorch makes it."""
+    return _make(np.array(value, dtype=_step_dtype()))
+
+
+def fix_step(optimizer, keys=('step',)):
+    """``__setstate__`` helper: numbers saved by old versions become 0-d state tensors."""
+    for group in optimizer.param_groups:
+        for p in group['params']:
+            st = optimizer.state.get(p)
+            if st:
+                for key in keys:
+                    if key in st and not isinstance(st[key], Tensor):
+                        st[key] = new_step(float(st[key]))
+
+
+def require_dense(grad, name):
+    """PyTorch's error for a sparse gradient."""
+    if getattr(grad, 'is_sparse', False):
+        raise RuntimeError(f'{name} does not support sparse gradients'
+                           + (', please consider SparseAdam instead' if name == 'Adam' else ''))
+
+
+# ---- threads -------------------------------------------------------------------------------
+def num_threads():
+    """Threads for big updates: ``OMP_NUM_THREADS`` if set, else the CPUs this process may use."""
+    env = os.environ.get('OMP_NUM_THREADS', '')
+    try:
+        n = int(env) if env.strip() else len(os.sched_getaffinity(0))
+    except (ValueError, AttributeError):
+        n = os.cpu_count() or 1
+    return max(1, n)
+
+
+_THREADS = num_threads()
+_PAR_MIN = 1 << 17          # elements below which one thread is faster than waking another
+
+
+class _Workers:
+    """Persistent helper threads; ``run(jobs)`` runs ``jobs[0]`` here and the rest on them.
+
+    Each helper waits on its own lock (a lock hand-off wakes a thread faster than a queue).
+    """
+
+    def __init__(self, n):
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.jobs = [None] * n
+        self.errors = [None] * n
+        self.go = [threading.Lock() for _ in range(n)]
+        self.done = [threading.Lock() for _ in range(n)]
+        for i in range(n):
+            self.go[i].acquire()
+            self.done[i].acquire()
+            threading.Thread(target=self._serve, args=(i,), daemon=True,
+                             name='ember-optim').start()
+
+    def _serve(self, i):
+        go, done = self.go[i], self.done[i]
+        while True:
+            go.acquire()
+            try:
+                self.jobs[i]()
+                self.errors[i] = None
+            except BaseException as e:  # handed to the caller
+                self.errors[i] = e
+            self.jobs[i] = None
+            done.release()
+
+    def run(self, jobs):
+        helpers = len(jobs) - 1
+        for i in range(helpers):
+            self.jobs[i] = jobs[i + 1]
+            self.go[i].release()
+        error = None
+        try:
+            jobs[0]()
+        except BaseException as e:
+            error = e
+        for i in range(helpers):
+            self.done[i].acquire()
+            error = error or self.errors[i]
+        if error is not None:
+            raise error
+
+
+_workers = None
+
+
+def _pool():
+    global _workers
+    if _workers is None or _workers.pid != os.getpid() or len(_workers.go) < _THREADS - 1:
+        _workers = _Workers(_THREADS - 1)                       # none yet, forked, or too few
+    return _workers
+
+
+def scratch(cache, key, like, count):
+    """``count`` scratch arrays shaped like ``like`` from ``cache`` (grown, never shrunk)."""
+    n, dtype = like.size, like.dtype
+    bufs = cache.get((key, dtype))
+    if bufs is None or len(bufs) < count or bufs[0].size < n:
+        from .._ops._base import xp_of
+        xp = xp_of(like)
+        bufs = cache[(key, dtype)] = [xp.empty(n, dtype) for _ in range(count)]
+    shape = like.shape
+    return [b[:n].reshape(shape) for b in bufs[:count]]
+
+
+def _run_part(cache, key, kernel, part, count):
+    for arrs, sc in part:
+        kernel(arrs, scratch(cache, key, arrs[0], count), sc)
+
+
+def _split(items, parts, lead=0):
+    """Cut the items' elements into ``parts`` contiguous ranges of equal size (the first one
+    ``lead`` elements longer: the calling thread starts while the others are waking up)."""
+    total = sum(arrs[0].size for arrs, _ in items)
+    lead = min(lead, total // parts)
+    share = (total - lead) / parts
+    bounds = [int(lead + share * (k + 1)) for k in range(parts - 1)] + [total]
+    out = [[] for _ in range(parts)]
+    pos = k = 0
+    last = parts - 1
+    for arrs, sc in items:
+        n = arrs[0].size
+        lo = 0
+        flats = None
+        while lo < n:
+            while k < last and bounds[k] <= pos + lo:
+                k += 1
+            hi = n if k == last else min(n, bounds[k] - pos)
+            if lo == 0 and (hi == n or not all(a.flags.c_contiguous for a in arrs)):
+                out[k].append((arrs, sc))
+                break
+            if flats is None:
+                flats = [a.reshape(-1) for a in arrs]
+            out[k].append((tuple(f[lo:hi] for f in flats), sc))
+            lo = hi
+        pos += n
+    return out
+
+
+def run_kernel(cache, kernel, items, count, lead=1 << 15):
+    """Apply ``kernel(arrays, scratch, scalars)`` to every ``(arrays, scalars)`` item.
+
+    ``count`` scratch arrays (shaped like ``arrays[0]``) come from ``cache``, a dict the
+    optimizer keeps. Big groups are split over ``OMP_NUM_THREADS`` threads by element ranges
+    (every kernel is elementwise, so a range of a parameter is updated like the whole);
+    the calling thread takes ``lead`` elements more than the others, which start later.
+
+    >>> import numpy as np
+    >>> def double(arrs, scr, sc): np.multiply(arrs[0], sc, out=arrs[0])
+    >>> x = np.ones(3); run_kernel({}, double, [((x,), 2.0)], 0); x
+    array([2., 2., 2.])
+    """
+    if _THREADS > 1 and sum(arrs[0].size for arrs, _ in items) >= _PAR_MIN and \
+            items[0][0][0].__class__ is np.ndarray:
+        pool = _pool()
+        if pool.lock.acquire(blocking=False):
+            try:
+                parts = _split(items, _THREADS, lead)
+                pool.run([lambda k=k, part=part: _run_part(cache, k, kernel, part, count)
+                          for k, part in enumerate(parts)])
+            finally:
+                pool.lock.release()
+            return
+    _run_part(cache, 0, kernel, items, count)
+
+
+# ---- BLAS axpy / axpby / scal ---------------------------------------------------------------
+_ROUTINES = ('axpy', 'axpby', 'scal')
+
+
+def _load_blas():
+    """``{'saxpy', 'daxpy', 'saxpby', ...}`` from the OpenBLAS NumPy ships with, or None."""
+    if os.environ.get('EMBER_NO_BLAS'):
+        return None
+    root = os.path.dirname(np.__file__)
+    paths = []
+    for where in (os.path.join(root, os.pardir, 'numpy.libs'), os.path.join(root, '.dylibs')):
+        paths += sorted(glob.glob(os.path.join(where, '*openblas*')))
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix, suffix, cint in (('scipy_cblas_', '64_', ctypes.c_int64),
+                                     ('cblas_', '64_', ctypes.c_int64),
+                                     ('scipy_cblas_', '', ctypes.c_int),
+                                     ('cblas_', '', ctypes.c_int)):
+            try:
+                fns = {t + name: getattr(lib, prefix + t + name + suffix)
+                       for name in _ROUTINES for t in 'sd'}
+            except AttributeError:
+                continue
+            vp = ctypes.c_void_p
+            for t, real in (('s', ctypes.c_float), ('d', ctypes.c_double)):
+                fns[t + 'axpy'].argtypes = [cint, real, vp, cint, vp, cint]
+                fns[t + 'axpby'].argtypes = [cint, real, vp, cint, real, vp, cint]
+                fns[t + 'scal'].argtypes = [cint, real, vp, cint]
+                for name in _ROUTINES:
+                    fns[t + name].restype = None
+            fns['max_n'] = 2 ** 62 if cint is ctypes.c_int64 else 2 ** 31 - 1
+            if _blas_works(fns):
+                return fns
+    return None
+
+
+def _blas_works(fns):
+    """Check the routines on small arrays (axpby must round like ``a * x + b * y`` in NumPy)."""
+    try:
+        for dt, t in ((np.float32, 's'), (np.float64, 'd')):
+            x = np.linspace(-1, 3, 7).astype(dt)
+            y = np.linspace(2, -1, 7).astype(dt)
+            want = dt(0.1) * x + dt(0.9) * y
+            fns[t + 'axpby'](7, 0.1, x.ctypes.data, 1, 0.9, y.ctypes.data, 1)
+            if not np.array_equal(y, want):
+                return False
+            fns[t + 'axpy'](7, 2.0, x.ctypes.data, 1, y.ctypes.data, 1)
+            fns[t + 'scal'](7, 0.5, y.ctypes.data, 1)
+            if not np.allclose(y, (want + 2 * x) / 2, rtol=1e-6, atol=0):
+                return False
+        return True
+    except Exception:
+        return False
+
+
+_BLAS = _load_blas()
+_BLAS_MIN = 1024                 # smaller arrays: NumPy's calls cost no more than ctypes'
+_BLAS_KIND = {np.dtype(np.float32): 's', np.dtype(np.float64): 'd'}
+_ndarray = np.ndarray
+_c_char = ctypes.c_char
+_addressof = ctypes.addressof
+
+
+def _ptr(a):
+    """The address of a contiguous array's first element (cheaper than ``a.ctypes.data``)."""
+    try:
+        return _addressof(_c_char.from_buffer(a))
+    except (TypeError, ValueError, BufferError):      # read-only or otherwise not exportable
+        return a.ctypes.data
+
+
+def _blas_fn(name, y, x=None):
+    """The BLAS routine ``name`` for these arrays (same float dtype, contiguous, big), or None."""
+    if _BLAS is None or y.__class__ is not _ndarray or y.size < _BLAS_MIN:
+        return None
+    flags = y.flags
+    if not (flags.c_contiguous and flags.aligned) or y.size > _BLAS['max_n']:
+        return None
+    kind = _BLAS_KIND.get(y.dtype)
+    if kind is None:
+        return None
+    if x is not None:
+        if x.__class__ is not _ndarray or x.dtype != y.dtype or x.shape != y.shape:
+            return None
+        flags = x.flags
+        if not (flags.c_contiguous and flags.aligned):
+            return None
+    return _BLAS[kind + name]
+
+
+def axpy_(y, x, alpha, cache=None):
+    """``y += alpha * x`` in place: one BLAS pass when possible, else two NumPy passes with a
+    scratch array from ``cache`` (a dict the caller keeps; None allocates).
+
+    >>> import numpy as np
+    >>> y = np.zeros(2, np.float32); _ = axpy_(y, np.ones(2, np.float32), -0.5); y
+    array([-0.5, -0.5], dtype=float32)
+    """
+    fn = _blas_fn('axpy', y, x)
+    if fn is not None:
+        fn(y.size, alpha, _ptr(x), 1, _ptr(y), 1)
+        return y
+    if alpha == 1.0:
+        return np.add(y, x, out=y)
+    if alpha == -1.0:
+        return np.subtract(y, x, out=y)
+    tmp = None if cache is None or x.shape != y.shape else scratch(cache, 'axpy', x, 1)[0]
+    tmp = np.multiply(x, alpha, out=tmp)
+    return np.add(y, tmp, out=y)
+
+
+def axpby_(y, x, alpha, beta, tmp=None):
+    """``y = alpha * x + beta * y`` in place, each product rounded before the sum (PyTorch's
+    ``y.mul_(beta).add_(x, alpha=alpha)``): one BLAS pass when possible, else NumPy with the
+    scratch array ``tmp`` (may be ``x`` itself when ``x`` may be overwritten).
+
+    >>> import numpy as np
+    >>> y = np.ones(2); _ = axpby_(y, np.full(2, 3.0), 0.5, 0.25); y
+    array([1.75, 1.75])
+    """
+    fn = _blas_fn('axpby', y, x) if alpha != 0 and beta != 0 else None
+    if fn is not None:
+        fn(y.size, alpha, _ptr(x), 1, beta, _ptr(y), 1)
+        return y
+    if beta != 1:
+        np.multiply(y, beta, out=y)
+    if alpha == 1:
+        return np.add(y, x, out=y)
+    return np.add(y, np.multiply(x, alpha, out=tmp), out=y)
+
+
+def scal_(x, alpha):
+    """``x *= alpha`` in place.
+
+    >>> import numpy as np
+    >>> x = np.ones(2); _ = scal_(x, 3.0); x
+    array([3., 3.])
+    """
+    alpha = float(alpha)
+    fn = _blas_fn('scal', x) if alpha == alpha and alpha != 0.0 else None   # 0 * nan = nan
+    if fn is not None:
+        fn(x.size, alpha, _ptr(x), 1)
+        return x
+    return np.multiply(x, alpha, out=x)
