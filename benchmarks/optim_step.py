@@ -4,6 +4,10 @@ most 1.0 for Adam and for SGD with momentum).
 The MLP is 784-1024-256-10 (1,068,810 float32 parameters); gradients are filled once and the
 timed call is ``optimizer.step()`` alone.
 
+Unlike ``_timing.compare``, each timed batch starts after a pause: both libraries leave
+threads spinning after their work (NumPy's OpenBLAS for ~0.1 s, PyTorch's OpenMP) and on a
+small machine those would steal the cores the other library is timed on.
+
 Run: ``python benchmarks/optim_step.py`` and, for the single-thread comparison,
 ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python benchmarks/optim_step.py``.
 """
@@ -15,7 +19,10 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _timing import compare  # noqa: E402
+import time  # noqa: E402
+import timeit  # noqa: E402
+
+from _timing import libraries  # noqa: E402
 
 
 def mlp(lib):
@@ -38,6 +45,27 @@ def optimizer_step(make):
     return workload
 
 
+def compare(title, workload, number, repeat=11, unit='ms', pause=0.3):
+    """``_timing.compare`` with a pause before every batch (see the module docstring)."""
+    libs = libraries()
+    steps = {name: workload(lib) for name, lib in libs.items()}
+    scale = {'us': 1e6, 'ms': 1e3}[unit]
+    best = {name: float('inf') for name in libs}
+    for _ in range(repeat):
+        for name, step in steps.items():
+            time.sleep(pause)
+            step()
+            best[name] = min(best[name], timeit.timeit(step, number=number) / number * scale)
+    print(title)
+    for name, t in best.items():
+        extra = f' (threads={libs[name].get_num_threads()})' if name == 'PyTorch' else ''
+        print(f'  {name:8s}: {t:9.2f} {unit}/iter{extra}')
+    ratio = best['ember'] / best['PyTorch'] if 'PyTorch' in best else None
+    if ratio is not None:
+        print(f'  ratio ember/PyTorch: {ratio:.2f}')
+    return ratio
+
+
 def adam(lib, params):
     return lib.optim.Adam(params, lr=1e-4)
 
@@ -49,6 +77,6 @@ def sgd_momentum(lib, params):
 if __name__ == '__main__':
     n = sum(p.numel() for p in mlp(__import__('ember')).parameters())
     compare(f'Adam step, MLP 784-1024-256-10 ({n:,} parameters)', optimizer_step(adam),
-            number=20, unit='ms')
+            number=50)
     compare(f'SGD(momentum=0.9) step, MLP 784-1024-256-10 ({n:,} parameters)',
-            optimizer_step(sgd_momentum), number=50, unit='ms')
+            optimizer_step(sgd_momentum), number=200)

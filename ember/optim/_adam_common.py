@@ -5,8 +5,9 @@ Python (state initialisation, the step counter, the scalar coefficients of the u
 hands ``(arrays, scalars)`` per parameter to an elementwise *kernel* that updates the arrays in
 place with ``out=`` and a few preallocated scratch buffers. :func:`run_kernel` runs a kernel
 over a whole group; when the group is big it cuts the group into equal contiguous ranges, one
-per thread (NumPy releases the GIL inside its loops, so the ranges run in parallel like
-PyTorch's intra-op threads). ``OMP_NUM_THREADS`` sets the thread count, as for PyTorch.
+per thread (NumPy and the BLAS release the GIL, so the ranges run in parallel like PyTorch's
+intra-op threads). ``OMP_NUM_THREADS`` sets the thread count, as for PyTorch; each group
+times both ways now and then and keeps the faster.
 
 :func:`axpy_`, :func:`axpby_` and :func:`scal_` (``y += a * x``, ``y = a * x + b * y``,
 ``x *= a``) make one pass through NumPy's own bundled OpenBLAS when it is there (found next
@@ -21,6 +22,7 @@ import ctypes
 import glob
 import os
 import threading
+import time
 
 import numpy as np
 
@@ -113,13 +115,29 @@ class _Workers:
         self.errors = [None] * n
         self.go = [threading.Lock() for _ in range(n)]
         self.done = [threading.Lock() for _ in range(n)]
+        self.tids = [None] * n
+        self.avoid = None           # the CPU the helpers are kept off (the caller's)
+        try:
+            self.cpus = os.sched_getaffinity(0) if _getcpu is not None else set()
+        except (AttributeError, OSError):
+            self.cpus = set()
         for i in range(n):
             self.go[i].acquire()
             self.done[i].acquire()
             threading.Thread(target=self._serve, args=(i,), daemon=True,
                              name='ember-optim').start()
+        # how long a helper takes to start and to hand back: the calling thread does this
+        # much more work than each helper so that it is the last to finish (no wake-up wait)
+        noop = [lambda: None] * (n + 1)
+        times = []
+        for _ in range(25):
+            t = time.perf_counter()
+            self.run(noop)
+            times.append(time.perf_counter() - t)
+        self.latency = sorted(times[5:])[len(times[5:]) // 2]
 
     def _serve(self, i):
+        self.tids[i] = threading.get_native_id()
         go, done = self.go[i], self.done[i]
         while True:
             go.acquire()
@@ -131,8 +149,35 @@ class _Workers:
             self.jobs[i] = None
             done.release()
 
+    def _pin(self):
+        """Hold the calling thread on its CPU and the helpers off it for one ``run``; returns
+        the caller's affinity to restore. (Linux wakes a thread on its waker's CPU, and short
+        steps then often leave the caller and a helper sharing one CPU.)"""
+        here = _getcpu()
+        if here not in self.cpus:
+            return None
+        try:
+            mine = os.sched_getaffinity(0)
+            if here != self.avoid and None not in self.tids:
+                for tid in self.tids:
+                    os.sched_setaffinity(tid, self.cpus - {here})
+                self.avoid = here
+            os.sched_setaffinity(0, {here})
+            return mine
+        except OSError:
+            self.cpus = set()
+            return None
+
     def run(self, jobs):
         helpers = len(jobs) - 1
+        mine = self._pin() if len(self.cpus) > 1 and helpers else None
+        try:
+            self._run(jobs, helpers)
+        finally:
+            if mine is not None:
+                os.sched_setaffinity(0, mine)
+
+    def _run(self, jobs, helpers):
         for i in range(helpers):
             self.jobs[i] = jobs[i + 1]
             self.go[i].release()
@@ -149,6 +194,19 @@ class _Workers:
 
 
 _workers = None
+
+
+def _load_getcpu():
+    try:
+        fn = ctypes.CDLL(None).sched_getcpu
+        fn.restype = ctypes.c_int
+        fn.argtypes = []
+        return fn if fn() >= 0 else None
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+_getcpu = _load_getcpu()
 
 
 def _pool():
@@ -172,12 +230,13 @@ def scratch(cache, key, like, count):
 
 def _run_part(cache, key, kernel, part, count):
     for arrs, sc in part:
-        kernel(arrs, scratch(cache, key, arrs[0], count), sc)
+        kernel(arrs, lambda: scratch(cache, key, arrs[0], count), sc)
 
 
 def _split(items, parts, lead=0):
     """Cut the items' elements into ``parts`` contiguous ranges of equal size (the first one
     ``lead`` elements longer: the calling thread starts while the others are waking up)."""
+    items = sorted(items, key=lambda item: item[0][0].size)   # big ones split, at the end
     total = sum(arrs[0].size for arrs, _ in items)
     lead = min(lead, total // parts)
     share = (total - lead) / parts
@@ -204,31 +263,58 @@ def _split(items, parts, lead=0):
     return out
 
 
-def run_kernel(cache, kernel, items, count, lead=1 << 15):
+_PROBE = 100       # every this many big steps, time both modes again ...
+_SAMPLES = 3       # ... this many times each
+
+
+def run_kernel(cache, kernel, items, count, cost=1.0):
     """Apply ``kernel(arrays, scratch, scalars)`` to every ``(arrays, scalars)`` item.
 
-    ``count`` scratch arrays (shaped like ``arrays[0]``) come from ``cache``, a dict the
-    optimizer keeps. Big groups are split over ``OMP_NUM_THREADS`` threads by element ranges
-    (every kernel is elementwise, so a range of a parameter is updated like the whole);
-    the calling thread takes ``lead`` elements more than the others, which start later.
+    ``scratch()`` gives ``count`` scratch arrays shaped like ``arrays[0]`` from ``cache``, a
+    dict the optimizer keeps. Big groups are split over ``OMP_NUM_THREADS`` threads by
+    element ranges (every kernel is elementwise, so a range of a parameter is updated like
+    the whole); ``cost`` (about ns per element) sizes the extra share of the calling thread,
+    which starts while the others wake up.
+
+    Whether threads pay depends on what else runs: right after a matrix product, NumPy's
+    BLAS threads still spin on the other cores and a helper thread has to share one. So both
+    modes are timed (again every ``_PROBE`` calls) and the faster is used.
 
     >>> import numpy as np
-    >>> def double(arrs, scr, sc): np.multiply(arrs[0], sc, out=arrs[0])
+    >>> def double(arrs, scratch, sc): np.multiply(arrs[0], sc, out=arrs[0])
     >>> x = np.ones(3); run_kernel({}, double, [((x,), 2.0)], 0); x
     array([2., 2., 2.])
     """
-    if _THREADS > 1 and sum(arrs[0].size for arrs, _ in items) >= _PAR_MIN and \
-            items[0][0][0].__class__ is np.ndarray:
-        pool = _pool()
-        if pool.lock.acquire(blocking=False):
-            try:
-                parts = _split(items, _THREADS, lead)
-                pool.run([lambda k=k, part=part: _run_part(cache, k, kernel, part, count)
-                          for k, part in enumerate(parts)])
-            finally:
-                pool.lock.release()
-            return
-    _run_part(cache, 0, kernel, items, count)
+    total = sum(arrs[0].size for arrs, _ in items)
+    if _THREADS < 2 or total < _PAR_MIN or items[0][0][0].__class__ is not np.ndarray:
+        _run_part(cache, 0, kernel, items, count)
+        return
+    tune = cache.get(('tune', total))
+    if tune is None:       # calls, then the times per element of the last probes of each mode
+        tune = cache[('tune', total)] = [0, [], []]
+    phase = tune[0] % _PROBE
+    tune[0] += 1
+    if phase < 2 * _SAMPLES:
+        threaded = phase < _SAMPLES
+        if phase % _SAMPLES == 0:
+            tune[2 - threaded] = []
+    else:
+        threaded = min(tune[1] or [1.0]) <= min(tune[2] or [1.0])
+    pool = _pool()
+    if threaded and not pool.lock.acquire(blocking=False):
+        threaded = False
+    start = time.perf_counter()
+    if threaded:
+        try:
+            parts = _split(items, _THREADS, int(pool.latency * 1e9 / cost))
+            pool.run([lambda k=k, part=part: _run_part(cache, k, kernel, part, count)
+                      for k, part in enumerate(parts)])
+        finally:
+            pool.lock.release()
+    else:
+        _run_part(cache, 0, kernel, items, count)
+    if phase < 2 * _SAMPLES:
+        tune[2 - threaded].append((time.perf_counter() - start) / total)
 
 
 # ---- BLAS axpy / axpby / scal ---------------------------------------------------------------
@@ -348,7 +434,8 @@ def axpy_(y, x, alpha, cache=None):
 def axpby_(y, x, alpha, beta, tmp=None):
     """``y = alpha * x + beta * y`` in place, each product rounded before the sum (PyTorch's
     ``y.mul_(beta).add_(x, alpha=alpha)``): one BLAS pass when possible, else NumPy with the
-    scratch array ``tmp`` (may be ``x`` itself when ``x`` may be overwritten).
+    scratch array ``tmp`` (may be ``x`` itself when ``x`` may be overwritten; a callable
+    returning scratch arrays: the last one is used).
 
     >>> import numpy as np
     >>> y = np.ones(2); _ = axpby_(y, np.full(2, 3.0), 0.5, 0.25); y
@@ -362,6 +449,8 @@ def axpby_(y, x, alpha, beta, tmp=None):
         np.multiply(y, beta, out=y)
     if alpha == 1:
         return np.add(y, x, out=y)
+    if callable(tmp):
+        tmp = tmp()[-1]
     return np.add(y, np.multiply(x, alpha, out=tmp), out=y)
 
 

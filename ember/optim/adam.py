@@ -26,7 +26,7 @@ def _adam_kernel(arrs, scr, sc):
     ``k = -step_size * c`` (the same value, one pass fewer).
     """
     p, g, m, v = arrs[0], arrs[1], arrs[2], arrs[3]
-    t1, t2 = scr
+    t1, t2 = scr()
     b1, w1, b2, w2, eps_c, k, wd, decay, neg = sc
     if decay != 1.0:
         np.multiply(p, decay, out=p)
@@ -171,5 +171,5 @@ class Adam(Optimizer):
         for group in self.param_groups:
             items = self._items(group)
             if items:
-                run_kernel(cache, self._kernel, items, 2)
+                run_kernel(cache, self._kernel, items, 2, cost=0.8)
         return loss

@@ -21,7 +21,7 @@ __all__ = ['Adamax']
 def _adamax_kernel(arrs, scr, sc):
     """One Adamax update (arrays: p, grad, exp_avg, exp_inf), in PyTorch's order."""
     p, g, m, u = arrs
-    t1, t2 = scr
+    t1, t2 = scr()
     b1, w1, b2, eps, k, wd, neg = sc
     if wd:
         np.multiply(p, wd, out=t1)
@@ -97,5 +97,5 @@ class Adamax(Optimizer):
                                wd, maximize)))
                 bump_version(p)
             if items:
-                run_kernel(cache, _adamax_kernel, items, 2)
+                run_kernel(cache, _adamax_kernel, items, 2, cost=0.6)
         return loss

@@ -23,7 +23,7 @@ def _nadam_kernel(arrs, scr, sc):
     """One NAdam update (arrays: p, grad, exp_avg, exp_avg_sq), in PyTorch's order:
     ``p += c_grad * g / denom + c_avg * m / denom`` with ``denom = sqrt(v / bc2) + eps``."""
     p, g, m, v = arrs
-    t1, t2 = scr
+    t1, t2 = scr()
     b1, w1, b2, w2, bc2, eps, c_grad, c_avg, wd, decay, neg = sc
     if decay != 1.0:
         np.multiply(p, decay, out=p)
@@ -122,5 +122,5 @@ class NAdam(Optimizer):
                                maximize)))
                 bump_version(p)
             if items:
-                run_kernel(cache, _nadam_kernel, items, 2)
+                run_kernel(cache, _nadam_kernel, items, 2, cost=1.0)
         return loss

@@ -25,7 +25,7 @@ def _radam_kernel(arrs, scr, sc):
     ``adaptive`` is False in the first steps, where the update is plain momentum.
     """
     p, g, m, v = arrs
-    t1, t2 = scr
+    t1, t2 = scr()
     b1, w1, b2, w2, eps, k, adaptive, wd, decay, neg = sc
     if decay != 1.0:
         np.multiply(p, decay, out=p)
@@ -122,5 +122,5 @@ class RAdam(Optimizer):
                                decay, maximize)))
                 bump_version(p)
             if items:
-                run_kernel(cache, _radam_kernel, items, 2)
+                run_kernel(cache, _radam_kernel, items, 2, cost=0.8)
         return loss

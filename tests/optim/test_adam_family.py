@@ -319,9 +319,11 @@ def path(request, monkeypatch):
         monkeypatch.setattr(_adam_common, '_BLAS', None)
     elif request.param == 'blas' and _adam_common._BLAS is None:
         pytest.skip("NumPy's bundled OpenBLAS was not found")
-    elif request.param == 'threads':
+    elif request.param == 'threads':       # always split, over 3 threads
         monkeypatch.setattr(_adam_common, '_THREADS', 3)
         monkeypatch.setattr(_adam_common, '_PAR_MIN', 1)
+        monkeypatch.setattr(_adam_common, '_SAMPLES', 10 ** 6)
+        monkeypatch.setattr(_adam_common, '_PROBE', 10 ** 7)
     return request.param
 
 
