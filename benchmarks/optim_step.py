@@ -66,6 +66,29 @@ def compare(title, workload, number, repeat=11, unit='ms', pause=0.3):
     return ratio
 
 
+def training_step(make, batch=64):
+    """A workload: zero_grad, forward, cross-entropy, backward and ``step`` on a fixed batch
+    (the optimizer step as it runs in practice, right after the BLAS-heavy backward)."""
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal((batch, 784)).astype(np.float32)
+    y_np = rng.integers(0, 10, batch)
+
+    def workload(lib):
+        lib.manual_seed(0)
+        model = mlp(lib)
+        opt = make(lib, model.parameters())
+        x, y = lib.tensor(x_np), lib.tensor(y_np)
+        loss_fn = lib.nn.CrossEntropyLoss()
+
+        def step():
+            opt.zero_grad()
+            loss_fn(model(x), y).backward()
+            opt.step()
+        step()
+        return step
+    return workload
+
+
 def adam(lib, params):
     return lib.optim.Adam(params, lr=1e-4)
 
@@ -80,3 +103,7 @@ if __name__ == '__main__':
             number=50)
     compare(f'SGD(momentum=0.9) step, MLP 784-1024-256-10 ({n:,} parameters)',
             optimizer_step(sgd_momentum), number=200)
+    compare('Training step (forward, backward, Adam step), batch 64', training_step(adam),
+            number=20)
+    compare('Training step (forward, backward, SGD(momentum=0.9) step), batch 64',
+            training_step(sgd_momentum), number=20)

@@ -30,7 +30,8 @@ from .._tensor import Tensor, _make
 from .. import _dtype as D
 
 __all__ = ['check_adam_args', 'hyper', 'new_step', 'fix_step', 'run_kernel', 'scratch',
-           'axpy_', 'axpby_', 'scal_', 'num_threads', 'require_dense']
+           'axpy_', 'axpby_', 'momentum_', 'scal_', 'num_threads',
+           'require_dense']
 
 
 # ---- checks and scalars ------------------------------------------------------------------
@@ -452,6 +453,26 @@ def axpby_(y, x, alpha, beta, tmp=None):
     if callable(tmp):
         tmp = tmp()[-1]
     return np.add(y, np.multiply(x, alpha, out=tmp), out=y)
+
+
+def momentum_(x, g, buf, momentum, alpha, step):
+    """SGD's ``buf = momentum * buf + alpha * g`` then ``x += step * buf``: one single-thread
+    BLAS ``axpby`` pass (it has no threaded version) and one threaded ``axpy`` pass.
+
+    >>> import numpy as np
+    >>> x, b = np.zeros(2), np.ones(2); _ = momentum_(x, np.ones(2), b, 0.5, 1.0, -0.1); x, b
+    (array([-0.15, -0.15]), array([1.5, 1.5]))
+    """
+    fn = _blas_fn('axpby', buf, g) if alpha != 0 and momentum != 0 else None
+    if fn is None or x.__class__ is not _ndarray or x.dtype != buf.dtype \
+            or x.shape != buf.shape or not x.flags.c_contiguous:
+        axpby_(buf, g, alpha, momentum)
+        return axpy_(x, buf, step)
+    pb = _ptr(buf)
+    n = buf.size
+    fn(n, alpha, _ptr(g), 1, momentum, pb, 1)
+    _BLAS['saxpy' if fn is _BLAS['saxpby'] else 'daxpy'](n, step, pb, 1, _ptr(x), 1)
+    return x
 
 
 def scal_(x, alpha):

@@ -10,7 +10,7 @@ import numpy as np
 
 from .optimizer import Optimizer
 from ._functional import bump_version, check_lr, grads_of
-from ._adam_common import axpby_, axpy_, scratch
+from ._adam_common import axpby_, axpy_, momentum_, scratch
 from .._tensor import _make
 
 __all__ = ['SGD']
@@ -75,20 +75,25 @@ class SGD(Optimizer):
                     g, sign = t, 1.0
                 if momentum == 0:
                     axpy_(x, g, -lr * sign, cache)
-                else:
-                    state = state_of[p]
-                    buf = state.get('momentum_buffer')
-                    if buf is None:
-                        buf = state['momentum_buffer'] = _make(np.multiply(g, sign))
-                    else:
-                        # buf.mul_(momentum).add_(g, alpha=1 - dampening), in one pass
-                        axpby_(buf._data, g, sign * (1 - dampening), momentum)
-                        bump_version(buf)
-                    if nesterov:
-                        # p -= lr * (g + momentum * buf), as two one-pass updates
-                        axpy_(x, g, -lr * sign, cache)
-                        axpy_(x, buf._data, -lr * momentum, cache)
-                    else:
+                    bump_version(p)
+                    continue
+                state = state_of[p]
+                buf = state.get('momentum_buffer')
+                alpha = sign * (1 - dampening)
+                if buf is None:                       # a copy of the gradient
+                    buf = state['momentum_buffer'] = _make(np.multiply(g, sign))
+                    if not nesterov:
                         axpy_(x, buf._data, -lr, cache)
+                elif nesterov:
+                    # buf.mul_(momentum).add_(g, alpha=1 - dampening), in one pass
+                    axpby_(buf._data, g, alpha, momentum)
+                    bump_version(buf)
+                else:
+                    momentum_(x, g, buf._data, momentum, alpha, -lr)   # both passes
+                    bump_version(buf)
+                if nesterov:
+                    # p -= lr * (g + momentum * buf), as two one-pass updates
+                    axpy_(x, g, -lr * sign, cache)
+                    axpy_(x, buf._data, -lr * momentum, cache)
                 bump_version(p)
         return loss
