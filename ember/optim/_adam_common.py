@@ -111,6 +111,7 @@ class _Workers:
 
     def __init__(self, n):
         self.pid = os.getpid()
+        self.broken = False
         self.lock = threading.Lock()
         self.jobs = [None] * n
         self.errors = [None] * n
@@ -187,9 +188,13 @@ class _Workers:
             jobs[0]()
         except BaseException as e:
             error = e
-        for i in range(helpers):
-            self.done[i].acquire()
-            error = error or self.errors[i]
+        try:
+            for i in range(helpers):
+                self.done[i].acquire()
+                error = error or self.errors[i]
+        except BaseException:       # interrupted while helpers work: start afresh next time
+            self.broken = True
+            raise
         if error is not None:
             raise error
 
@@ -212,8 +217,9 @@ _getcpu = _load_getcpu()
 
 def _pool():
     global _workers
-    if _workers is None or _workers.pid != os.getpid() or len(_workers.go) < _THREADS - 1:
-        _workers = _Workers(_THREADS - 1)                       # none yet, forked, or too few
+    if _workers is None or _workers.pid != os.getpid() or len(_workers.go) < _THREADS - 1 \
+            or _workers.broken:
+        _workers = _Workers(_THREADS - 1)           # none yet, forked, too few or interrupted
     return _workers
 
 
@@ -261,6 +267,8 @@ def _split(items, parts, lead=0):
             out[k].append((tuple(f[lo:hi] for f in flats), sc))
             lo = hi
         pos += n
+    for part in out:        # big first: long GIL-free calls let the other threads start
+        part.reverse()
     return out
 
 
