@@ -384,7 +384,8 @@ def _blas_works(fns):
         return False
 
 
-_BLAS = _load_blas()
+_UNSET = object()
+_BLAS = _UNSET                   # loaded on first use
 _BLAS_MIN = 1024                 # smaller arrays: NumPy's calls cost no more than ctypes'
 _BLAS_KIND = {np.dtype(np.float32): 's', np.dtype(np.float64): 'd'}
 _ndarray = np.ndarray
@@ -402,10 +403,14 @@ def _ptr(a):
 
 def _blas_fn(name, y, x=None):
     """The BLAS routine ``name`` for these arrays (same float dtype, contiguous, big), or None."""
-    if _BLAS is None or y.__class__ is not _ndarray or y.size < _BLAS_MIN:
+    global _BLAS
+    blas = _BLAS
+    if blas is _UNSET:
+        blas = _BLAS = _load_blas()
+    if blas is None or y.__class__ is not _ndarray or y.size < _BLAS_MIN:
         return None
     flags = y.flags
-    if not (flags.c_contiguous and flags.aligned) or y.size > _BLAS['max_n']:
+    if not (flags.c_contiguous and flags.aligned) or y.size > blas['max_n']:
         return None
     kind = _BLAS_KIND.get(y.dtype)
     if kind is None:
@@ -416,7 +421,7 @@ def _blas_fn(name, y, x=None):
         flags = x.flags
         if not (flags.c_contiguous and flags.aligned):
             return None
-    return _BLAS[kind + name]
+    return blas[kind + name]
 
 
 def axpy_(y, x, alpha, cache=None):

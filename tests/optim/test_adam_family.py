@@ -317,7 +317,7 @@ BIG = [('Adam', dict(amsgrad=True, weight_decay=0.1)), ('Adam', dict(maximize=Tr
 def path(request, monkeypatch):
     if request.param == 'numpy':
         monkeypatch.setattr(_adam_common, '_BLAS', None)
-    elif request.param == 'blas' and _adam_common._BLAS is None:
+    elif request.param == 'blas' and _adam_common._load_blas() is None:
         pytest.skip("NumPy's bundled OpenBLAS was not found")
     elif request.param == 'threads':       # always split, over 3 threads
         monkeypatch.setattr(_adam_common, '_THREADS', 3)
