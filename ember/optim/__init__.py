@@ -1,30 +1,28 @@
 """``ember.optim``: optimizers and learning-rate schedulers, as ``torch.optim``.
 
+One module per optimizer, as in torch; ``lr_scheduler`` holds the schedulers.
+
 >>> w = ember.nn.Parameter(ember.tensor([1.0]))
 >>> opt = ember.optim.SGD([w], lr=0.1)
 >>> (w * w).sum().backward(); opt.step(); w
 Parameter containing:
 tensor([0.8000], requires_grad=True)
 """
-import importlib
-
+from . import optimizer, lr_scheduler
 from .optimizer import Optimizer
-from . import optimizer
 from .sgd import SGD
+from .adam import Adam
+from .adamw import AdamW
+from .adamax import Adamax
+from .nadam import NAdam
+from .radam import RAdam
+from .rmsprop import RMSprop
+from .adagrad import Adagrad
+from .adadelta import Adadelta
+from .asgd import ASGD
+from .rprop import Rprop
+from .sparse_adam import SparseAdam
+from .lbfgs import LBFGS
 
-# one module per optimizer, as torch.optim; loaded on first use
-_MODULES = {'Adam': 'adam', 'AdamW': 'adamw', 'Adamax': 'adamax', 'NAdam': 'nadam',
-            'RAdam': 'radam', 'RMSprop': 'rmsprop', 'Adagrad': 'adagrad',
-            'Adadelta': 'adadelta', 'ASGD': 'asgd', 'Rprop': 'rprop', 'SparseAdam': 'sparse_adam',
-            'LBFGS': 'lbfgs', 'lr_scheduler': 'lr_scheduler'}
-
-__all__ = ['Optimizer', 'SGD'] + list(_MODULES)
-
-
-def __getattr__(name):
-    if name in _MODULES:
-        mod = importlib.import_module(f'.{_MODULES[name]}', __name__)
-        value = mod if name == 'lr_scheduler' else getattr(mod, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'ember.optim' has no attribute '{name}'")
+__all__ = ['Optimizer', 'SGD', 'Adam', 'AdamW', 'Adamax', 'NAdam', 'RAdam', 'RMSprop',
+           'Adagrad', 'Adadelta', 'ASGD', 'Rprop', 'SparseAdam', 'LBFGS', 'lr_scheduler']

@@ -5,7 +5,7 @@ graph), update in place with ``out=``, and bump each parameter's version counter
 still notices a parameter saved for backward that changed.
 
 >>> import numpy as np
->>> p = ember.ones(2); add_scaled_(p._data, np.ones(2, np.float32), -0.5); p
+>>> p = ember.ones(2); _ = add_scaled_(p._data, np.ones(2, np.float32), -0.5); p
 tensor([0.5000, 0.5000])
 """
 import numpy as np
