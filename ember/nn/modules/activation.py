@@ -27,6 +27,18 @@ def _inplace_repr(inplace, lead=''):
     return f'{lead}, inplace=True' if lead else 'inplace=True'
 
 
+class _InplaceModule(Module):
+    """An activation whose only option is ``inplace`` (shown by ``repr`` when True)."""
+    __constants__ = ['inplace']
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def extra_repr(self):
+        return _inplace_repr(self.inplace)
+
+
 class Threshold(Module):
     """``value`` where ``input <= threshold``, else ``input``.
 
@@ -48,23 +60,15 @@ class Threshold(Module):
         return _inplace_repr(self.inplace, f'threshold={self.threshold}, value={self.value}')
 
 
-class ReLU(Module):
+class ReLU(_InplaceModule):
     """``max(0, x)`` elementwise.
 
     >>> ember.nn.ReLU()(ember.tensor([-1., 2.]))
     tensor([0., 2.])
     """
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.relu(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_repr(self.inplace)
 
 
 class RReLU(Module):
@@ -174,42 +178,26 @@ class Tanh(Module):
         return _tanh(input)
 
 
-class SiLU(Module):
+class SiLU(_InplaceModule):
     """``x * sigmoid(x)``.
 
     >>> ember.nn.SiLU()(ember.tensor([1.]))
     tensor([0.7311])
     """
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.silu(input, inplace=self.inplace)
 
-    def extra_repr(self):
-        return _inplace_repr(self.inplace)
 
-
-class Mish(Module):
+class Mish(_InplaceModule):
     """``x * tanh(softplus(x))``.
 
     >>> ember.nn.Mish()(ember.tensor([1.]))
     tensor([0.8651])
     """
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.mish(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return _inplace_repr(self.inplace)
 
 
 class Hardswish(Module):
@@ -268,23 +256,15 @@ class CELU(Module):
         return _inplace_repr(self.inplace, f'alpha={self.alpha}')
 
 
-class SELU(Module):
+class SELU(_InplaceModule):
     """Self-normalising ELU (fixed ``alpha`` and ``scale``).
 
     >>> ember.nn.SELU()(ember.tensor([1.]))
     tensor([1.0507])
     """
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.selu(input, self.inplace)
-
-    def extra_repr(self):
-        return _inplace_repr(self.inplace)
 
 
 class GLU(Module):
