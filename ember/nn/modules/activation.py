@@ -151,20 +151,17 @@ class Sigmoid(Module):
         return _sigmoid(input)
 
 
-class Hardsigmoid(Module):
+class Hardsigmoid(_InplaceModule):
     """``relu6(x + 3) / 6``.
 
     >>> ember.nn.Hardsigmoid()(ember.tensor([0.]))
     tensor([0.5000])
     """
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
+
+    def extra_repr(self):            # PyTorch does not show inplace here
+        return ''
 
 
 class Tanh(Module):
@@ -200,20 +197,17 @@ class Mish(_InplaceModule):
         return F.mish(input, inplace=self.inplace)
 
 
-class Hardswish(Module):
+class Hardswish(_InplaceModule):
     """``x * relu6(x + 3) / 6``.
 
     >>> ember.nn.Hardswish()(ember.tensor([1.]))
     tensor([0.6667])
     """
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input):
         return F.hardswish(input, self.inplace)
+
+    def extra_repr(self):            # PyTorch does not show inplace here
+        return ''
 
 
 class ELU(Module):
