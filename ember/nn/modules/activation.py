@@ -157,6 +157,7 @@ class Hardsigmoid(_InplaceModule):
     >>> ember.nn.Hardsigmoid()(ember.tensor([0.]))
     tensor([0.5000])
     """
+
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
 
@@ -203,6 +204,7 @@ class Hardswish(_InplaceModule):
     >>> ember.nn.Hardswish()(ember.tensor([1.]))
     tensor([0.6667])
     """
+
     def forward(self, input):
         return F.hardswish(input, self.inplace)
 
