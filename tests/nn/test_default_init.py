@@ -107,6 +107,12 @@ LAYERS = {
     'LSTM(3,4,bi)': lambda nn: nn.LSTM(3, 4, bidirectional=True),
     'GRU(2,3,batch_first)': lambda nn: nn.GRU(2, 3, batch_first=True),
     'MultiheadAttention(8,2)': lambda nn: nn.MultiheadAttention(8, 2),
+    'MultiheadAttention(6,3,kdim4,vdim5)': lambda nn: nn.MultiheadAttention(6, 3, kdim=4, vdim=5),
+    'MultiheadAttention(8,2,bias_kv)': lambda nn: nn.MultiheadAttention(8, 2, add_bias_kv=True),
+    'MultiheadAttention(4,1,nobias)': lambda nn: nn.MultiheadAttention(4, 1, bias=False),
+    'TransformerEncoderLayer(8,2,16)': lambda nn: nn.TransformerEncoderLayer(8, 2, 16),
+    'TransformerDecoderLayer(8,2,16,nobias)': lambda nn: nn.TransformerDecoderLayer(
+        8, 2, 16, bias=False),
 }
 
 MODELS = {
@@ -120,6 +126,11 @@ MODELS = {
         nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.PReLU(8), nn.Conv2d(8, 4, 1, bias=False),
         nn.Flatten(), nn.LayerNorm(16), nn.Linear(16, 6), nn.Bilinear(6, 6, 2)),
     'embed_linear': lambda nn: nn.Sequential(nn.Embedding(50, 16), nn.Linear(16, 50)),
+    'transformer_encoder': lambda nn: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(16, 4, 32, batch_first=True), 2, nn.LayerNorm(16)),
+    'transformer': lambda nn: nn.Transformer(16, 4, 2, 2, 32),
+    'embed_transformer_lm': lambda nn: nn.Sequential(
+        nn.Embedding(30, 16), nn.TransformerEncoderLayer(16, 2, 32), nn.Linear(16, 30)),
 }
 
 SEEDS = [0, 1, 42, 777]

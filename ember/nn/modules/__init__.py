@@ -3,10 +3,12 @@ from .module import Module
 from . import (container, linear, flatten, activation, conv, padding, fold, pooling, upsampling,
                pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm, dropout,
                sparse, distance, loss)
+from . import attention, transformer
 
 _FAMILIES = (container, linear, flatten, activation, conv, padding, fold, pooling, upsampling,
              pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm, dropout,
              sparse, distance, loss)
+_FAMILIES += (attention, transformer)
 
 __all__ = ['Module']
 for _fam in _FAMILIES:
