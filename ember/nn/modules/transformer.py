@@ -193,9 +193,10 @@ class TransformerEncoder(Module):
         seq_len = _get_seq_len(src, batch_first)
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
         output = src
-        if padded is not None:
+        if padded is not None:          # nested: padded keys are gone, whatever their value
+            drop = _blocked(kpm, src)
             for mod in self.layers:
-                output = mod._forward(output, None, kpm, False, fast=True)
+                output = mod._forward(output, None, drop, False, fast=True)
             output = output.masked_fill(wrap(padded[..., None]), 0.0)
         else:
             for mod in self.layers:
@@ -204,6 +205,14 @@ class TransformerEncoder(Module):
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+
+def _blocked(mask, like):
+    """-inf where ``mask`` is nonzero, 0 elsewhere (how PyTorch's fused encoder kernel reads
+    a float mask)."""
+    if mask is None:
+        return None
+    return _canonical_mask(wrap(mask._data != 0), 'mask', None, '', like, False)
 
 
 def _left_aligned(pad):
@@ -326,6 +335,9 @@ class TransformerEncoderLayer(Module):
                 and self.activation_relu_or_gelu and self.norm1.eps == self.norm2.eps
                 and a.num_heads % 2 == 0 and _fastpath_enabled()
                 and _no_grad_needed(_fast_tensors(src, self)) and not _has_hooks(self))
+        if fast:                        # PyTorch's kernel blocks every nonzero mask entry
+            src_mask = _blocked(src_mask, src)
+            src_key_padding_mask = _blocked(src_key_padding_mask, src)
         return self._forward(src, src_mask, src_key_padding_mask, is_causal, fast)
 
     def _forward(self, x, src_mask, kpm, is_causal, fast):
