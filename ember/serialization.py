@@ -215,7 +215,19 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
         if not hasattr(f, 'write'):
             raise AttributeError(f"expected 'f' to be string, path, or a file-like object with a "
                                  f"'write' attribute, got {type(f).__name__}")
-        write(f, 'archive')
+        if _can_seek(f):
+            write(f, 'archive')
+        else:                             # a pipe or socket: zip needs to seek back
+            buf = io.BytesIO()
+            write(buf, 'archive')
+            f.write(buf.getvalue())
+
+
+def _can_seek(f):
+    try:
+        return f.seekable()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _serialization_id():
@@ -459,6 +471,13 @@ def _weights_only_error(full, filename):
         f'ember.serialization.safe_globals([{short}]) context manager.')
 
 
+def _python3_name(module, name):
+    """Protocol-2 pickles name builtins as Python 2 did (``__builtin__.set``)."""
+    if (module, name) in _compat_pickle.NAME_MAPPING:
+        return _compat_pickle.NAME_MAPPING[(module, name)]
+    return _compat_pickle.IMPORT_MAPPING.get(module, module), name
+
+
 class _Unpickler(pickle.Unpickler):
     """Unpickles ``data.pkl``: PyTorch's names become ember's; storages come from records."""
 
@@ -470,9 +489,7 @@ class _Unpickler(pickle.Unpickler):
         self._storages = {}
 
     def find_class(self, module, name):
-        if (module, name) in _compat_pickle.NAME_MAPPING:     # Python 2 names (protocol 2)
-            module, name = _compat_pickle.NAME_MAPPING[(module, name)]
-        module = _compat_pickle.IMPORT_MAPPING.get(module, module)
+        module, name = _python3_name(module, name)
         full = f'{module}.{name}'
         allowed = _allowed().get(full)
         if allowed is not None:
@@ -717,9 +734,9 @@ def _globals_in_pickle(data):
     for op, arg, _ in pickletools.genops(data):
         pushed = None
         if op.name in ('GLOBAL', 'INST'):
-            found.add(arg.replace(' ', '.'))
+            found.add('.'.join(_python3_name(*arg.split(' ', 1))))
         elif op.name == 'STACK_GLOBAL' and len(strings) >= 2:
-            found.add(f'{strings[-2]}.{strings[-1]}')
+            found.add('.'.join(_python3_name(strings[-2], strings[-1])))
         elif isinstance(arg, str) and ('UNICODE' in op.name or 'STRING' in op.name):
             pushed = arg
         elif op.name in ('BINPUT', 'LONG_BINPUT', 'PUT', 'MEMOIZE'):
