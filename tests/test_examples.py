@@ -1,4 +1,4 @@
-"""The README's demo (examples/linear_regression.py) prints exactly what it prints on PyTorch."""
+"""The examples run: the README demo prints what PyTorch prints; checkpoints cross over."""
 import pathlib
 import subprocess
 import sys
@@ -21,3 +21,27 @@ def test_linear_regression_example_matches_torch():
                             check=True).stdout
     assert len(ours.splitlines()) == 23
     assert ours == theirs
+
+
+CHECKPOINT = EXAMPLE.parent / 'checkpoint_exchange.py'
+
+
+def test_checkpoint_exchange_example(tmp_path):
+    pytest.importorskip('torch')
+    out = subprocess.run([sys.executable, str(CHECKPOINT), str(tmp_path)], capture_output=True,
+                         text=True, cwd=str(EXAMPLE.parent.parent), check=True).stdout
+    lines = out.splitlines()
+    assert lines[0].startswith('ember: trained') and 'train accuracy 1.000' in lines[0]
+    assert lines[2] == 'PyTorch: loaded, same predictions as ember: True'
+    assert lines[3] == 'ember: reloaded from_torch.pt, identical outputs: True'
+    assert (tmp_path / 'classifier.pt').exists() and (tmp_path / 'from_torch.pt').exists()
+
+
+def test_checkpoint_exchange_example_without_torch(tmp_path):
+    code = ('import sys, runpy; sys.modules["torch"] = None; '
+            f'sys.argv = ["x", {str(tmp_path)!r}]; '
+            f'runpy.run_path({str(CHECKPOINT)!r}, run_name="__main__")')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         cwd=str(EXAMPLE.parent.parent), check=True).stdout
+    assert 'PyTorch is not installed' in out
+    assert out.splitlines()[-1] == 'ember: reloaded classifier.pt, identical outputs: True'
