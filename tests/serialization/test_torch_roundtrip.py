@@ -233,3 +233,21 @@ def test_file_layout_matches_torch(tmp_path):
 def test_file_object_gets_archive_prefix():
     names = zipfile.ZipFile(io.BytesIO(_ember_bytes(ember.ones(1)))).namelist()
     assert names[0] == 'archive/data.pkl'
+
+
+def test_pickled_torch_module_gets_a_clear_error(tmp_path):
+    path = tmp_path / 'whole.pt'
+    torch.save(torch.nn.Linear(2, 1), path)
+    with pytest.raises(Exception, match='Weights only load failed'):
+        ember.load(path)
+    with pytest.raises(RuntimeError, match=r'torch.nn.modules.linear.Linear.*state_dict\(\)'):
+        ember.load(path, weights_only=False)
+
+
+@pytest.mark.parametrize('dtype', ['complex64', 'uint16'])
+def test_dtype_ember_lacks_is_named(dtype):
+    buf = io.BytesIO()
+    torch.save({'z': torch.zeros(2, dtype=getattr(torch, dtype))}, buf)
+    buf.seek(0)
+    with pytest.raises(NotImplementedError, match='dtype ember does not support'):
+        ember.load(buf)
