@@ -4,11 +4,13 @@ from . import (container, linear, flatten, activation, conv, padding, fold, pool
                pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm, dropout,
                sparse, distance, loss)
 from . import attention, transformer
+from . import rnn
 
 _FAMILIES = (container, linear, flatten, activation, conv, padding, fold, pooling, upsampling,
              pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm, dropout,
              sparse, distance, loss)
 _FAMILIES += (attention, transformer)
+_FAMILIES += (rnn,)
 
 __all__ = ['Module']
 for _fam in _FAMILIES:
