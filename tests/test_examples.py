@@ -45,3 +45,28 @@ def test_checkpoint_exchange_example_without_torch(tmp_path):
                          cwd=str(EXAMPLE.parent.parent), check=True).stdout
     assert 'PyTorch is not installed' in out
     assert out.splitlines()[-1] == 'ember: reloaded classifier.pt, identical outputs: True'
+
+
+CHAR_LM = EXAMPLE.parent / 'char_lm.py'
+
+
+def _losses(out):
+    return [float(line.split()[-1]) for line in out.splitlines() if line.startswith('step')]
+
+
+def test_char_lm_example_learns_and_matches_torch():
+    args = ['--steps', '40', '--print-every', '10', '--sample-len', '60']
+    out = subprocess.run([sys.executable, str(CHAR_LM)] + args, capture_output=True, text=True,
+                         cwd=str(EXAMPLE.parent.parent), check=True).stdout
+    losses = _losses(out)
+    assert len(losses) == 5 and losses[0] > 4.0 and losses[-1] < losses[0] - 1.0
+    sample = out.split('sample:\n', 1)[1]
+    assert sample.startswith('The ') and len(sample.rstrip('\n')) >= 60
+    pytest.importorskip('torch')
+    src = CHAR_LM.read_text().replace('import ember as torch\nfrom ember import nn',
+                                      'import torch\nfrom torch import nn')
+    theirs = subprocess.run([sys.executable, '-c', src] + args, capture_output=True, text=True,
+                            cwd=str(EXAMPLE.parent.parent), check=True).stdout
+    assert out.splitlines()[0] == theirs.splitlines()[0]
+    for a, b in zip(losses, _losses(theirs)):
+        assert abs(a - b) < 2e-3, (losses, _losses(theirs))
