@@ -20,7 +20,7 @@ projection. With ``need_weights=False`` PyTorch goes through ``scaled_dot_produc
 import math
 import warnings
 
-from ._base import Tensor, wrap, xp_of, np
+from ._base import Tensor, wrap, record, record_multi, xp_of, STATE, np
 from .fused_products import baddbmm
 from .products import bmm
 from .joining import cat
@@ -282,18 +282,13 @@ def _mha(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_pr
         from .creation import ones
         causal = ones((tgt_len, src_len), dtype=bool, device=q.device).triu(1)
         attn_mask = _canonical_mask(causal, 'attn_mask', None, '', q, False).unsqueeze(0)
-    scale = math.sqrt(1.0 / float(head_dim))
-    if attn_mask is not None:
-        weights = baddbmm(attn_mask, q * scale, k.transpose(-2, -1))
+    safe = not (need_weights or fast)
+    if _fusable(q, k, v, attn_mask):
+        out = _attention(q, k, v, attn_mask, dropout_p, safe, need_weights)
+        if need_weights:
+            out, weights = out
     else:
-        weights = bmm(q * scale, k.transpose(-2, -1))
-    if need_weights or fast:
-        weights = f_softmax(weights, -1)
-    else:
-        weights = _safe_softmax(weights, -1)
-    if dropout_p > 0.0:
-        weights = dropout(weights, p=dropout_p)
-    out = bmm(weights, v)
+        out, weights = _attention_ops(q, k, v, attn_mask, dropout_p, safe)
     out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
     out = linear(out, out_proj_weight, out_proj_bias)
     out = out.view(tgt_len, bsz, out.shape[1])
@@ -305,6 +300,129 @@ def _mha(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_pr
     if not is_batched:
         return out.squeeze(1), weights.squeeze(0)
     return out, weights
+
+
+# ---- the attention core: softmax(q k^T * scale + mask) (dropped out) @ v ------------------
+def _fusable(q, k, v, mask):
+    dt = q._data.dtype
+    return (k._data.dtype == dt and v._data.dtype == dt and dt.kind == 'f'
+            and (mask is None or mask._data.dtype == dt))
+
+
+def _attention_ops(q, k, v, mask, dropout_p, safe):
+    """The core written with ember's ops, as PyTorch's math path (any dtype mix raises what
+    bmm/baddbmm raise); also the graph that second derivatives of :func:`_attention` use."""
+    scale = math.sqrt(1.0 / float(q.shape[-1]))
+    if mask is not None:
+        w = baddbmm(mask, q * scale, k.transpose(-2, -1))
+    else:
+        w = bmm(q * scale, k.transpose(-2, -1))
+    w = _safe_softmax(w, -1) if safe else f_softmax(w, -1)
+    if dropout_p > 0.0:
+        w = dropout(w, p=dropout_p)
+    return bmm(w, v), w
+
+
+def _rowmax(a, xp):
+    """max over the last axis, keepdims: pairwise halving is several times faster than
+    NumPy's reduce along a short contiguous axis."""
+    n = a.shape[-1]
+    if n > 128:
+        return a.max(-1, keepdims=True)
+    while n > 1:
+        h = n >> 1
+        b = xp.maximum(a[..., :h], a[..., h:2 * h])
+        if n & 1:
+            xp.maximum(b[..., :1], a[..., 2 * h:], out=b[..., :1])
+        a, n = b, h
+    return a
+
+
+def _softmax_rows(s, safe):
+    """softmax over the last axis of a fresh float array ``s`` (may be overwritten). Shifted
+    by the global max when every row then keeps a normal-range sum (one cheap reduce), else
+    by each row's max; rows of only -inf give NaN, or 0 when ``safe``."""
+    if s.size == 0:
+        return s
+    xp = xp_of(s)
+    ones = xp.ones(s.shape[-1], dtype=s.dtype)
+    m = s.max()
+    if m == m and m != np.inf and m != -np.inf:
+        e = xp.exp(s - m)
+        tot = e @ ones
+        if tot.min() > _TINY[s.dtype.char]:
+            e *= (1 / tot)[..., None]
+            return e
+    with np.errstate(invalid='ignore', divide='ignore'):
+        rm = _rowmax(s, xp)
+        e = xp.exp(xp.subtract(s, rm, out=s), out=s)
+        e *= (1 / (e @ ones))[..., None]
+    if safe:
+        dead = rm == -np.inf
+        if dead.any():
+            e[xp.broadcast_to(dead, e.shape)] = 0
+    return e
+
+
+_TINY = {'f': 1e-30, 'd': 1e-290, 'e': 1e-4}
+
+
+def _attention(q, k, v, mask, dropout_p, safe, need_weights):
+    """The fused core over (B, L, d) queries, (B, S, d) keys and values and an additive mask
+    broadcastable to (B, L, S): returns the output (B, L, d), and the (dropped-out) weights
+    when ``need_weights``."""
+    xq, xk, xv = q._data, k._data, v._data
+    xp = xp_of(xq)
+    scale = math.sqrt(1.0 / float(xq.shape[-1]))
+    s = xp.matmul(xq * xq.dtype.type(scale), xk.swapaxes(-1, -2))
+    if mask is not None:
+        s += mask._data
+    p = _softmax_rows(s, safe)
+    noise = None
+    if dropout_p > 0.0:
+        from .._distributions import dropout_mask
+        from ._random import _gen
+        noise = dropout_mask(_gen(None), p.shape, dropout_p, p.dtype)
+        if xp is not np:
+            noise = xp.asarray(noise)
+        pd = p * noise
+    else:
+        pd = p
+    out = wrap(xp.matmul(pd, xv))
+    ctx = (p, pd, noise, dropout_p, safe)
+    if not need_weights:
+        return record(out, 'AttentionBackward', _attention_backward, (q, k, v, mask),
+                      (q, k, v, mask), ctx=ctx)
+    w = wrap(pd if noise is not None else p.copy())
+    return record_multi((out, w), 'AttentionBackward', _attention_backward, (q, k, v, mask),
+                        (q, k, v, mask), ctx=ctx)
+
+
+def _attention_backward(node, grad, gw=None):
+    q, k, v, mask = node.saved()
+    p, pd, noise, dropout_p, safe = node.ctx
+    scale = math.sqrt(1.0 / float(q.shape[-1]))
+    if STATE.enabled:                   # create_graph: weights as a function of q, k, mask
+        noise_t = None if noise is None else wrap(noise)
+        w = _attention_ops(q, k, v, mask, 0.0, safe)[1]
+        p_t, pd_t = w, (w if noise_t is None else w * noise_t)
+    else:
+        noise_t = None if noise is None else wrap(noise)
+        p_t, pd_t = wrap(p), wrap(pd)
+    dv = None
+    if grad is not None:
+        dpd = grad.matmul(v.transpose(-2, -1))
+        dv = pd_t.transpose(-2, -1).matmul(grad)
+        if gw is not None:
+            dpd = dpd + gw
+    else:                   # only the weights were used: v still gets a (zero) gradient
+        dpd = gw
+        dv = wrap(xp_of(p).zeros(v.shape, dtype=p.dtype))
+    dp = dpd if noise_t is None else dpd * noise_t
+    ds = p_t * (dp - (dp * p_t).sum(-1, keepdim=True))
+    dq = ds.matmul(k) * scale
+    dk = ds.transpose(-2, -1).matmul(q) * scale
+    return dq, dk, dv, (ds if mask is not None else None)
 
 
 def _check_static(t, name, bh, head_dim):

@@ -388,3 +388,44 @@ _ERRORS = {
 @pytest.mark.parametrize('name', list(_ERRORS))
 def test_errors(name):
     _raises_like(_ERRORS[name])
+
+
+# ------------------------------------------------------------------ the fused core
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+@pytest.mark.parametrize('need_weights', [True, False])
+def test_mha_wide_score_range(dtype, need_weights):
+    """Scores spanning thousands (rows far below the global maximum) keep their softmax.
+    Compared with PyTorch's math path (need_weights=True): its fused CPU kernel, used for
+    need_weights=False, is off by ~3e-3 in float32 on this input's gradient."""
+    tm, em = _pair(lambda nn: nn.MultiheadAttention(8, 2))
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal((4, 3, 8)) * np.array([1, 30, 300])[None, :, None]).astype(dtype)
+    res = []
+    for lib, m, nw in ((torch, tm, True), (ember, em, need_weights)):
+        m.to(getattr(lib, dtype))
+        xt = lib.tensor(x, requires_grad=True)
+        o, w = m(xt, xt, xt, need_weights=nw)
+        o.sum().backward()
+        res.append((o, xt.grad, m.in_proj_weight.grad, w))
+    assert (res[1][3] is None) == (not need_weights)
+    for e, t in zip(res[1], res[0]):
+        if e is not None:
+            np.testing.assert_allclose(_np(e), _np(t), rtol=1e-5, atol=1e-5)
+
+
+def test_mha_second_order_without_weights():
+    """need_weights=False (PyTorch: no second derivative) gives the second derivatives of the
+    need_weights=True path."""
+    ember.manual_seed(0)
+    m = ember.nn.MultiheadAttention(6, 2, dropout=0.3).double()
+    x = ember.randn(3, 2, 6, dtype=ember.float64, requires_grad=True)
+    kpm = ember.tensor([[False, False, True], [False, True, False]])
+    res = []
+    for nw in (True, False):
+        ember.manual_seed(1)
+        out = m(x, x, x, key_padding_mask=kpm, need_weights=nw)[0]
+        (g,) = ember.autograd.grad((out * out).sum(), [x], create_graph=True)
+        (gg,) = ember.autograd.grad(g.pow(2).sum(), [x])
+        res.append((out, g, gg))
+    for a, b in zip(*res):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-10, atol=1e-12)
