@@ -29,6 +29,7 @@ import pickletools
 
 import numpy as np
 
+from . import _checkpoint_legacy
 from . import _dtype as D
 from ._checkpoint_zip import (CheckpointError, RecordReader, RecordWriter, atomic_write,
                               describe, seekable)
@@ -44,7 +45,6 @@ _STORAGE_OF = {'bool': 'BoolStorage', 'uint8': 'ByteStorage', 'int8': 'CharStora
                'float32': 'FloatStorage', 'float64': 'DoubleStorage'}
 _FORMAT_RECORDS = (('.format_version', b'1'), ('.storage_alignment', b'64'),
                    ('byteorder', b'little'))
-_LEGACY_MAGIC = 0x1950a86a20f9469cfc6c
 
 
 # ---- saving ---------------------------------------------------------------------------------
@@ -82,15 +82,17 @@ class _Pickler(pickle._Pickler):
     """
     dispatch = dict(pickle._Pickler.dispatch)
 
-    def __init__(self, file, protocol):
+    def __init__(self, file, protocol, legacy=False):
         super().__init__(file, protocol)
         self.storages = {}            # id(root array) -> _StorageRef
         self._keep = []               # keeps the roots alive while their ids are keys
+        self._legacy = legacy
 
     def persistent_id(self, obj):
         if obj.__class__ is _StorageRef:
             numel = len(obj.flat) // obj.dtype.itemsize
-            return ('storage', _STORAGE_GLOBALS[obj.dtype.name], obj.key, obj.location, numel)
+            pid = ('storage', _STORAGE_GLOBALS[obj.dtype.name], obj.key, obj.location, numel)
+            return pid + (None,) if self._legacy else pid   # legacy: no view metadata
         return None
 
     def reducer_override(self, obj):
@@ -190,23 +192,26 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
     >>> buf.getvalue()[:4]
     b'PK\\x03\\x04'
     """
-    if not _use_new_zipfile_serialization:
-        raise NotImplementedError('ember.save writes only the zip format that PyTorch uses since '
-                                  '1.6; drop _use_new_zipfile_serialization=False')
     pickler_buf = io.BytesIO()
-    pickler = _Pickler(pickler_buf, pickle_protocol)
+    pickler = _Pickler(pickler_buf, pickle_protocol, legacy=not _use_new_zipfile_serialization)
     pickler.dump(obj)
-    records = [('data.pkl', pickler_buf.getvalue())]
-    records += [r for r in _FORMAT_RECORDS if not (_disable_byteorder_record and r[0] ==
-                                                   'byteorder')]
-    records += [(f'data/{ref.key}', ref.flat) for ref in pickler.storages.values()]
-    records += [('version', b'3\n'), ('.data/serialization_id', _serialization_id())]
+    if not _use_new_zipfile_serialization:
+        storages = {ref.key: (ref.flat, ref.dtype.itemsize) for ref in pickler.storages.values()}
 
-    def write(fileobj, prefix):
-        writer = RecordWriter(fileobj, prefix)
-        for name, data in records:
-            writer.write(name, data)
-        writer.close()
+        def write(fileobj, prefix):
+            _checkpoint_legacy.write(fileobj, pickler_buf.getvalue(), storages, pickle_protocol)
+    else:
+        records = [('data.pkl', pickler_buf.getvalue())]
+        records += [r for r in _FORMAT_RECORDS if not (_disable_byteorder_record and r[0] ==
+                                                       'byteorder')]
+        records += [(f'data/{ref.key}', ref.flat) for ref in pickler.storages.values()]
+        records += [('version', b'3\n'), ('.data/serialization_id', _serialization_id())]
+
+        def write(fileobj, prefix):
+            writer = RecordWriter(fileobj, prefix)
+            for name, data in records:
+                writer.write(name, data)
+            writer.close()
 
     if isinstance(f, (str, os.PathLike)):
         prefix = os.path.splitext(os.path.basename(os.fspath(f)))[0] or 'archive'
@@ -481,12 +486,14 @@ def _python3_name(module, name):
 class _Unpickler(pickle.Unpickler):
     """Unpickles ``data.pkl``: PyTorch's names become ember's; storages come from records."""
 
-    def __init__(self, file, reader, restore, weights_only, **kwargs):
+    def __init__(self, file, name, fetch, restore, weights_only, **kwargs):
         super().__init__(file, **kwargs)
-        self._reader = reader
+        self._name = name
+        self._fetch = fetch           # fetch(key, numpy dtype, numel) -> host array
         self._restore = restore
         self._weights_only = weights_only
         self._storages = {}
+        self.arrays = {}              # key -> (host array, array after map_location)
 
     def find_class(self, module, name):
         module, name = _python3_name(module, name)
@@ -495,33 +502,36 @@ class _Unpickler(pickle.Unpickler):
         if allowed is not None:
             return allowed
         if _unsupported_dtype_global(full):
-            raise NotImplementedError(f'ember.load: {self._reader.name} holds tensors of a dtype '
+            raise NotImplementedError(f'ember.load: {self._name} holds tensors of a dtype '
                                       f'ember does not support ({full}); convert them in PyTorch '
                                       '(e.g. .float()) and save again')
         if self._weights_only:
             safe = _safe_global_names().get(full)
             if safe is not None:
                 return safe
-            raise _weights_only_error(full, self._reader.name)
+            raise _weights_only_error(full, self._name)
         if module == 'torch' or module.startswith('torch.'):
-            raise RuntimeError(f'ember.load: {self._reader.name} pickles the PyTorch object '
+            raise RuntimeError(f'ember.load: {self._name} pickles the PyTorch object '
                                f'{full}, which ember cannot rebuild. Save plain tensors or a '
                                'state_dict() in PyTorch (torch.save(model.state_dict(), path)) '
                                'and load that with model.load_state_dict(ember.load(path)).')
         return super().find_class(module, name)
 
     def persistent_load(self, pid):
-        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] in ('storage', b'storage')
+        # zip files: ('storage', type, key, location, numel); legacy streams add view metadata
+        if not (isinstance(pid, tuple) and len(pid) in (5, 6) and pid[0] == 'storage'
                 and isinstance(pid[1], _StorageType) and isinstance(pid[2], str)
-                and isinstance(pid[3], str) and isinstance(pid[4], int) and pid[4] >= 0):
-            raise CheckpointError(f'ember.load: {self._reader.name} has a malformed storage '
-                                  f'reference {pid!r}; the file is corrupt')
-        _, kind, key, location, numel = pid
+                and isinstance(pid[3], str) and isinstance(pid[4], int) and pid[4] >= 0
+                and (len(pid) == 5 or pid[5] is None)):
+            raise CheckpointError(f'ember.load: {self._name} has a malformed or unsupported '
+                                  f'storage reference {pid!r}')
+        kind, key, location, numel = pid[1:5]
         storage = self._storages.get(key)
         if storage is None:
-            arr = self._reader.read_array(f'data/{key}', np.dtype(kind.dtype.np), numel)
+            arr = self._fetch(key, np.dtype(kind.dtype.np), numel)
             storage = self._restore(_LoadedStorage(arr, kind.dtype), location)
             self._storages[key] = storage
+            self.arrays[key] = (arr, storage.array)
         elif storage.dtype is not kind.dtype:
             storage = _LoadedStorage(storage.array.view(kind.dtype.np), kind.dtype)
         return storage
@@ -603,7 +613,14 @@ def _load_file(fh, name, map_location, weights_only, use_mmap, pickle_load_args)
     head = fh.read(4)
     fh.seek(start)
     if head != b'PK\x03\x04':
-        raise _not_a_checkpoint(fh, name, head)
+        if _checkpoint_legacy.is_legacy(fh):
+            if use_mmap:
+                raise RuntimeError('mmap can only be used with files saved with '
+                                   '`torch.save(_use_new_zipfile_serialization=True)`, please '
+                                   'torch.save your checkpoint with this option in order to use '
+                                   'mmap.')
+            return _load_legacy(fh, name, map_location, weights_only, pickle_load_args)
+        raise _not_a_checkpoint(name, head)
     reader = RecordReader(fh, name, use_mmap=bool(use_mmap))
     try:
         if reader.has('constants.pkl') and not reader.has('data/0') and reader.has('code'):
@@ -612,20 +629,38 @@ def _load_file(fh, name, map_location, weights_only, use_mmap, pickle_load_args)
         if reader.has('byteorder') and reader.read('byteorder') not in (b'little', b''):
             raise NotImplementedError(f'ember.load: {name} was saved on a big-endian machine')
         data = reader.read('data.pkl')
-        unpickler = _Unpickler(io.BytesIO(data), reader, _restorer(map_location),
+
+        def fetch(key, dtype, numel):
+            return reader.read_array(f'data/{key}', dtype, numel)
+        unpickler = _Unpickler(io.BytesIO(data), name, fetch, _restorer(map_location),
                                weights_only, **_unpickle_kwargs(pickle_load_args))
-        try:
-            result = unpickler.load()
-        except (pickle.UnpicklingError, EOFError, CheckpointError, NotImplementedError,
-                RuntimeError, AttributeError, ImportError, TypeError):
-            raise
-        except Exception as ex:
-            raise CheckpointError(f'ember.load: {name}: its pickled object cannot be read '
-                                  f'({type(ex).__name__}: {ex}); the file is corrupt') from ex
+        result = _unpickle(unpickler, name)
         reader.finish()
         return result
     finally:
         reader.close()
+
+
+def _load_legacy(fh, name, map_location, weights_only, pickle_load_args):
+    _checkpoint_legacy.read_header(fh, name)
+    storages = _checkpoint_legacy.LegacyStorages(fh, name)
+    unpickler = _Unpickler(fh, name, lambda key, dtype, numel: storages.allocate(key, dtype, numel),
+                           _restorer(map_location), weights_only,
+                           **_unpickle_kwargs(pickle_load_args))
+    result = _unpickle(unpickler, name)
+    storages.fill(unpickler.arrays)
+    return result
+
+
+def _unpickle(unpickler, name):
+    try:
+        return unpickler.load()
+    except (pickle.UnpicklingError, EOFError, CheckpointError, NotImplementedError,
+            RuntimeError, AttributeError, ImportError, TypeError):
+        raise
+    except Exception as ex:
+        raise CheckpointError(f'ember.load: {name}: its pickled object cannot be read '
+                              f'({type(ex).__name__}: {ex}); the file is corrupt') from ex
 
 
 def _unpickle_kwargs(args):
@@ -637,20 +672,10 @@ def _unpickle_kwargs(args):
     return kwargs
 
 
-def _not_a_checkpoint(fh, name, head):
+def _not_a_checkpoint(name, head):
     if not head:
         return EOFError(f'{name} is empty: it is not a checkpoint (was the save interrupted '
                         'before anything was written?)')
-    start = fh.tell()
-    try:
-        magic = pickle.load(fh)
-    except Exception:
-        magic = None
-    fh.seek(start)
-    if magic == _LEGACY_MAGIC:
-        return NotImplementedError(f'{name} uses PyTorch\'s legacy (pre-1.6) checkpoint format, '
-                                   'which ember does not read; load it in PyTorch and save it '
-                                   'again (the zip format is the default since 1.6)')
     return CheckpointError(f'{name} is not a PyTorch/ember checkpoint: a checkpoint is a zip '
                            f"archive starting with b'PK\\x03\\x04', this file starts with "
                            f'{head!r}')

@@ -88,12 +88,15 @@ def test_empty_file(tmp_path):
         _load_bytes(tmp_path, b'')
 
 
-def test_legacy_torch_format_is_named(tmp_path):
-    torch = pytest.importorskip('torch')
-    path = tmp_path / 'old.pt'
-    torch.save(torch.ones(2), path, _use_new_zipfile_serialization=False)
-    with pytest.raises(NotImplementedError, match='legacy'):
-        ember.load(path)
+@pytest.mark.parametrize('keep', [0.3, 0.8, -1])
+def test_truncated_legacy_stream(tmp_path, keep):
+    buf = io.BytesIO()
+    ember.save({'w': ember.arange(100.)}, buf, _use_new_zipfile_serialization=False)
+    data = buf.getvalue()
+    cut = data[:int(len(data) * keep)] if isinstance(keep, float) else data[:keep]
+    with pytest.raises((CheckpointError, EOFError, pickle.UnpicklingError),
+                       match='truncated|corrupt|ran out|Ran out'):
+        _load_bytes(tmp_path, cut)
 
 
 def test_record_size_disagreeing_with_pickle(tmp_path):

@@ -169,3 +169,21 @@ def test_numpy_arrays_need_allowlisting_as_in_torch():
 def test_pickle_module_with_weights_only_is_refused():
     with pytest.raises(RuntimeError, match='explicit pickle_module'):
         ember.load(io.BytesIO(b''), pickle_module=pickle, weights_only=True)
+
+
+@pytest.mark.parametrize('kind', LIVE)
+def test_malicious_legacy_stream_runs_nothing(kind, tmp_path):
+    """Non-zip files go through the legacy reader: its header pickles admit no globals, and
+    a malicious object pickle after a valid header is refused like in a zip file."""
+    marker = tmp_path / 'marker'
+    payload = _payloads(marker)[kind]
+    path = tmp_path / 'evil.pt'
+    path.write_bytes(payload)                      # malicious pickle in place of the magic
+    with pytest.raises(Exception):
+        ember.load(path)
+    header = b''.join(pickle.dumps(v, protocol=2) for v in
+                      (0x1950a86a20f9469cfc6c, 1001, {'little_endian': True}))
+    path.write_bytes(header + payload)
+    with pytest.raises(pickle.UnpicklingError, match='Weights only load failed'):
+        ember.load(path)
+    assert not marker.exists()

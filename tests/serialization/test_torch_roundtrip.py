@@ -251,3 +251,22 @@ def test_dtype_ember_lacks_is_named(dtype):
     buf.seek(0)
     with pytest.raises(NotImplementedError, match='dtype ember does not support'):
         ember.load(buf)
+
+
+def test_legacy_stream_both_ways(tmp_path):
+    """torch.save(..., _use_new_zipfile_serialization=False): the pre-1.6 stream format."""
+    obj_t, obj_e = _zoo(1)['int32'], _zoo(0)['int32']
+    buf = io.BytesIO()
+    torch.save(obj_t, buf, _use_new_zipfile_serialization=False)
+    got = ember.load(io.BytesIO(buf.getvalue()))
+    assert_same_object(got, obj_t)
+    with ember.no_grad():
+        got['full'][0, 0, 0] = 7
+    assert int(got['transposed'][0, 0, 0]) == 7          # shared storage stays shared
+    path = tmp_path / 'legacy.pt'
+    ember.save(obj_e, path, _use_new_zipfile_serialization=False)
+    assert path.read_bytes()[:2] == b'\x80\x02' and not zipfile.is_zipfile(path)
+    assert_same_object(torch.load(path, weights_only=True), obj_t)
+    assert_same_object(ember.load(path), obj_t)
+    with pytest.raises(RuntimeError, match='mmap can only be used'):
+        ember.load(path, mmap=True)
