@@ -176,4 +176,10 @@ CASES = [
                call=_tr_masks_call, **_train_random()),
     ModuleCase('Transformer', lambda nn: nn.Transformer(D, H, 1, 1, FF, 0.0, bias=False),
                _src_tgt(), desc='nobias'),
+    ModuleCase('Transformer', lambda nn: nn.Transformer(D, H, 1, 1, FF, 0.0, norm_first=True),
+               lambda rng, dt: (arr(rng, (S, D), dt), arr(rng, (T, D), dt), _causal(T, dt)),
+               desc='unbatched', call=lambda m, s, t, tm: m(s, t, tgt_mask=tm)),
+    ModuleCase('TransformerDecoder', _decoder(1), lambda rng, dt: (
+        arr(rng, (T, D), dt), arr(rng, (S, D), dt), _kpm(rng, 1, S)[0]), desc='unbatched-kpm',
+        call=lambda m, t, mem, mkpm: m(t, mem, memory_key_padding_mask=mkpm)),
 ]

@@ -429,3 +429,17 @@ def test_mha_second_order_without_weights():
         res.append((out, g, gg))
     for a, b in zip(*res):
         np.testing.assert_allclose(_np(a), _np(b), rtol=1e-10, atol=1e-12)
+
+
+def test_nested_tensor_warning_once():
+    """PyTorch warns once per process when its encoder first packs a padded batch."""
+    from ember.nn.modules import transformer
+    transformer._WARNED.clear()
+    m = _encoder(ember.nn).eval()
+    x, kpm = ember.tensor(_XS), ember.tensor(_LEFT)
+    with ember.no_grad():
+        first = _warnings(lambda: m(x, src_key_padding_mask=kpm))
+        again = _warnings(lambda: m(x, src_key_padding_mask=kpm))
+    assert len(first) == 1 and first[0].startswith('The PyTorch API of nested tensors is in '
+                                                   'prototype stage')
+    assert again == []

@@ -194,6 +194,7 @@ class TransformerEncoder(Module):
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
         output = src
         if padded is not None:          # nested: padded keys are gone, whatever their value
+            _nested_warning()
             drop = _blocked(kpm, src)
             for mod in self.layers:
                 output = mod._forward(output, None, drop, False, fast=True)
@@ -205,6 +206,20 @@ class TransformerEncoder(Module):
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+
+_WARNED = []
+
+
+def _nested_warning():
+    """PyTorch's one-time warning when its encoder packs a padded batch as a nested tensor."""
+    if not _WARNED:
+        _WARNED.append(True)
+        warnings.warn('The PyTorch API of nested tensors is in prototype stage and will change '
+                      'in the near future. We recommend specifying layout=torch.jagged when '
+                      'constructing a nested tensor, as this layout receives active '
+                      'development, has better operator coverage, and works with '
+                      'torch.compile.', UserWarning, stacklevel=3)
 
 
 def _blocked(mask, like):
