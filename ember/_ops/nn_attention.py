@@ -350,7 +350,7 @@ def _softmax_rows(s, safe):
     if m == m and m != np.inf and m != -np.inf:
         e = xp.exp(s - m)
         tot = e @ ones
-        if tot.min() > _TINY[s.dtype.char]:
+        if tot.min() > _TINY.get(s.dtype.char, 1e-30):
             e *= (1 / tot)[..., None]
             return e
     with np.errstate(invalid='ignore', divide='ignore'):
