@@ -470,3 +470,23 @@ def test_linear_weight_grad_is_contiguous_and_owned():
     before = lin.weight.grad.clone()
     lin(ember.ones(4, 3)).sum().backward()
     assert (lin.weight.grad == before * 2).all()
+
+
+def test_none_gradient_into_an_inner_node_still_releases_its_inputs():
+    """A backward returning None for an input made by another op: that op gets no gradient,
+    and its own inputs still receive what other paths send them (as in PyTorch)."""
+    class HalfGrad(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * 2 + b.sum()
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2, None
+
+    a = ember.ones(2, 2, requires_grad=True)
+    b = ember.ones(2, 2, requires_grad=True)
+    y = HalfGrad.apply(a, b.t()) + (b * 3).sum()
+    y.sum().backward()
+    assert a.grad.tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    assert b.grad.tolist() == [[12.0, 12.0], [12.0, 12.0]]

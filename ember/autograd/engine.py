@@ -405,6 +405,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                     g = results = data = None   # stale references would block stealing
                     _leaf_receive(v, grads, capture, targets, captured, create_graph)
                 continue
+            if grads is None:                          # every incoming gradient was None
+                grads = [None] * v._n_out
             if v._pre_hooks or v._retain:
                 grads = _run_pre_hooks(v, grads, create_graph)
             if capture and key in targets:
