@@ -443,3 +443,26 @@ def test_nested_tensor_warning_once():
     assert len(first) == 1 and first[0].startswith('The PyTorch API of nested tensors is in '
                                                    'prototype stage')
     assert again == []
+
+
+def test_backends_mha_fastpath_switch_matches_torch():
+    """A fully masked row: NaN on torch's inference fast path, zeros on the math path."""
+    outs = {}
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        m = lib.nn.MultiheadAttention(4, 2, batch_first=True).eval()
+        x = lib.ones(1, 3, 4)
+        mask = lib.tensor([[True, True, True]])
+        with lib.no_grad():
+            fast = m(x, x, x, key_padding_mask=mask, need_weights=False)[0]
+            lib.backends.mha.set_fastpath_enabled(False)
+            try:
+                assert not lib.backends.mha.get_fastpath_enabled()
+                slow = m(x, x, x, key_padding_mask=mask, need_weights=False)[0]
+            finally:
+                lib.backends.mha.set_fastpath_enabled(True)
+        outs[lib.__name__] = (fast.numpy(), slow.numpy())
+    for e, t in zip(outs['ember'], outs['torch']):
+        np.testing.assert_array_equal(np.isnan(e), np.isnan(t))
+        np.testing.assert_allclose(np.nan_to_num(e), np.nan_to_num(t), atol=1e-6)
+    assert np.isnan(outs['ember'][0]).all() and not np.isnan(outs['ember'][1]).any()
