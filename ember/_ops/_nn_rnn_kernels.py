@@ -1,139 +1,213 @@
 """The time loops of one recurrent layer in one direction, on backend arrays.
 
-Layout. The input ``X`` is time-major and flat, ``(N, features)``: step ``t`` owns the rows
-``o_t : o_t + b_t`` (``b_t`` sequences still running; ``b_t = B`` for a padded batch,
-PyTorch's ``batch_sizes`` for a packed one). Hidden states live in one buffer ``HH`` of
-``N + B`` rows: the outputs of every step plus one block for the initial state, placed so that
-for a padded batch the states *before* each step are a contiguous slice of ``HH`` too (the
-weight gradient ``dW_hh = dG.T @ H_prev`` is then one matrix product without a copy).
-The cell states of an LSTM use the same layout (``CC``).
+Layout. Inside the loops every per-step quantity is a ``(features, batch)`` block of a
+``(T, features, B)`` buffer, so that each gate of a step is one contiguous block: the
+element-wise calls of a step run on contiguous memory, which on small batches is what costs
+(a NumPy call on a strided column slice is several times slower than on a contiguous block).
+The hidden states live in ``HH`` of ``T + 1`` blocks: the outputs of every step plus one block
+for the initial state, so that the state before each step is a block too. A packed batch uses
+the same padded buffers, step ``t`` working on its first ``b_t`` columns; the unused columns
+of the state buffers hold the initial states of the sequences that start later (reverse
+direction), so no step ever joins arrays.
 
-Forward: one matrix product for the input projections of all steps, then per step one
-product ``h @ W_hh.T`` for all gates and a few element-wise calls. Sigmoids are computed as
-``0.5 * tanh(x / 2) + 0.5`` with the ``1/2`` folded into the gate rows of the weights (an exact
-power-of-two scaling), so all gates of a step take one ``tanh`` call.
+Forward: one matrix product for the input projections of all steps (the biases ride along as
+a column of ones appended to the input), then per step one product ``W_hh @ h`` for all gates
+and a few element-wise calls. Sigmoids are ``0.5 * tanh(x / 2) + 0.5`` with the ``1/2`` folded
+into the weight rows of the sigmoid gates (an exact power-of-two scaling), and the gates are
+reordered internally so that those are adjacent: all gates of a step take one ``tanh`` call.
 
 Backward: the reverse loop does per step the element-wise chain rule and one product
-``dG_t @ W_hh``; the weight and input gradients are one product each over all steps.
+``W_hh^T @ dG_t``; the gradients of the weights, biases and input are one product each over
+all steps at the end.
 
->>> import numpy as np
 >>> p = plan(None, 2, 1, False)
->>> [(o, b) for o, b, _ in p.steps]
-[(0, 1), (1, 1)]
+>>> [(t, y, prev) for t, b, y, prev in p.steps]
+[(0, 1, 0), (1, 2, 1)]
 """
 import numpy as np
 
 __all__ = ['plan', 'forward', 'backward']
 
 _PLANS = {}
-_CONSTS = {}
+_PERMS = {}
+
+
+def _raise_malloc_thresholds():
+    """Let glibc's malloc keep freed memory instead of returning it to the OS at once.
+
+    A layer's buffers (a few hundred KB each) are allocated and freed on every call. With
+    glibc's initial thresholds (mmap above 128 KB, heap trimmed above 128 KB free) each call
+    then maps fresh pages and faults them in, which doubles the time of a small LSTM. glibc
+    raises both thresholds by itself the first time a large mapped block is freed; freeing one
+    untouched 16 MB block here (a single mmap/munmap, no page touched) does that up front.
+    Importing PyTorch has the same effect, so without this, benchmarks against PyTorch would
+    flatter ember. Harmless with other allocators.
+    """
+    block = np.empty(16 << 20, dtype=np.uint8)
+    del block
+
+
+_raise_malloc_thresholds()
 
 
 class Plan:
-    """Where each step's rows are: ``steps`` lists ``(o, b, prev)`` in processing order, with
-    ``prev`` the rows of ``HH`` holding the state before the step (a slice, or two slices to
-    join when a packed batch grows in the reverse direction)."""
-    __slots__ = ('N', 'B', 'steps', 'shift', 'init', 'prev_rows', 'last_rows', 'out_rows')
+    """The schedule of one direction over a padded (``packed`` False) or packed batch.
 
-    def __init__(self, N, B, steps, shift, init, prev_rows, last_rows, out_rows):
-        self.N, self.B, self.steps, self.shift, self.init = N, B, steps, shift, init
-        self.prev_rows, self.last_rows, self.out_rows = prev_rows, last_rows, out_rows
+    ``steps`` lists ``(t, b, y, prev)`` in processing order: time step, active sequences,
+    the block of ``HH`` the step writes and the block holding the state before it.
+    ``first[r]`` is the block holding row r's initial state, ``last[r]`` the one with its final
+    state; ``rows`` (packed only) maps each packed row to ``(t, j)`` as ``t * B + j``.
+    """
+    __slots__ = ('T', 'B', 'N', 'steps', 'packed', 'reverse', 'first', 'last', 'rows',
+                 't_idx', 'j_idx', 'cols', 'init', 'final')
+
+    def __init__(self, T, B, N, steps, packed, reverse, first, last, rows):
+        self.T, self.B, self.N, self.steps = T, B, N, steps
+        self.packed, self.reverse = packed, reverse
+        self.first, self.last, self.rows = first, last, rows
+        if rows is not None:
+            self.t_idx, self.j_idx = rows // B, rows % B
+            self.cols = np.arange(B)
+        self.init = T if reverse else 0          # the initial-state block of a padded batch
+        self.final = 0 if reverse else T         # its final-state block
 
 
 def plan(batch_sizes, T, B, reverse):
     """The (cached) :class:`Plan` of a padded batch (``batch_sizes`` None, ``T`` steps of
-    ``B``) or of a packed one (``batch_sizes`` a tuple of ints)."""
+    ``B``) or a packed one (``batch_sizes`` a tuple of ints, decreasing)."""
     key = (batch_sizes, T, B, reverse)
     p = _PLANS.get(key)
     if p is None:
-        p = _make_plan(batch_sizes, T, B, reverse)
         if len(_PLANS) > 256:
             _PLANS.clear()
-        _PLANS[key] = p
+        p = _PLANS[key] = _make_plan(batch_sizes, T, B, reverse)
     return p
 
 
 def _make_plan(batch_sizes, T, B, reverse):
-    if batch_sizes is None:
-        N = T * B
-        if reverse:        # h0 after the outputs; the state before step t is step t+1's
-            steps = [(t * B, B, slice((t + 1) * B, (t + 2) * B)) for t in range(T - 1, -1, -1)]
-            return Plan(N, B, steps, 0, N, slice(B, N + B), slice(0, B), slice(0, N))
-        steps = [(t * B, B, slice(t * B, (t + 1) * B)) for t in range(T)]
-        return Plan(N, B, steps, B, 0, slice(0, N), slice(N, N + B), slice(B, N + B))
-    bs = list(batch_sizes)
+    bs = [B] * T if batch_sizes is None else list(batch_sizes)
     T = len(bs)
-    B = bs[0]
-    offs = [0] * T
-    for t in range(1, T):
-        offs[t] = offs[t - 1] + bs[t - 1]
-    N = offs[-1] + bs[-1]
-    prev_idx = np.empty(N, dtype=np.int64)
-    if not reverse:
-        steps = []
-        for t in range(T):
-            o, b = offs[t], bs[t]
-            start = N if t == 0 else offs[t - 1]
-            steps.append((o, b, slice(start, start + b)))
-            prev_idx[o:o + b] = np.arange(start, start + b)
-        lens = np.array([sum(1 for b in bs if b > r) for r in range(B)], dtype=np.int64)
-        last = np.asarray(offs, dtype=np.int64)[lens - 1] + np.arange(B)
-        return Plan(N, B, steps, 0, N, prev_idx, last, slice(0, N))
-    steps = []
-    for t in range(T - 1, -1, -1):
-        o, b = offs[t], bs[t]
-        if t == T - 1:
-            prev = slice(N, N + b)
-            prev_idx[o:o + b] = np.arange(N, N + b)
-        else:
-            q, bq = offs[t + 1], bs[t + 1]
-            prev_idx[o:o + bq] = np.arange(q, q + bq)
-            prev_idx[o + bq:o + b] = np.arange(N + bq, N + b)
-            prev = slice(q, q + b) if b == bq else (slice(q, q + bq), slice(N + bq, N + b))
-        steps.append((o, b, prev))
-    return Plan(N, B, steps, 0, N, prev_idx, slice(0, B), slice(0, N))
-
-
-def _consts(xp, H, dtype, n_gates):
-    """Scale (1/2 on sigmoid gates, 1 on tanh gates) and offset (1/2 on sigmoid gates)."""
-    key = (xp.__name__, H, np.dtype(dtype).str, n_gates)
-    c = _CONSTS.get(key)
-    if c is None:
-        if n_gates == 4:           # LSTM: i, f sigmoid; g tanh; o sigmoid
-            sig = [True, True, False, True]
-        else:                      # GRU r, z (the n gate is handled apart)
-            sig = [True, True]
-        scale = np.concatenate([np.full(H, 0.5 if s else 1.0) for s in sig]).astype(dtype)
-        off = np.concatenate([np.full(H, 0.5 if s else 0.0) for s in sig]).astype(dtype)
-        c = (xp.asarray(scale), xp.asarray(off))
-        _CONSTS[key] = c
-    return c
-
-
-def _rows(buf, sel, xp):
-    return buf[sel] if sel.__class__ is slice else xp.take(buf, xp.asarray(sel), axis=0)
-
-
-def _prev(buf, prev, xp):
-    if prev.__class__ is slice:
-        return buf[prev]
-    return xp.concatenate((buf[prev[0]], buf[prev[1]]))
-
-
-def _init_state(xp, rows, width, init, B, state, dtype):
-    buf = xp.empty((rows, width), dtype=dtype)
-    if state is None:
-        buf[init:init + B] = 0
+    B = bs[0] if T else 0
+    order = range(T - 1, -1, -1) if reverse else range(T)
+    if reverse:
+        steps = [(t, bs[t], t, t + 1) for t in order]
     else:
-        buf[init:init + B] = state
-    return buf
+        steps = [(t, bs[t], t + 1, t) for t in order]
+    if batch_sizes is None:
+        return Plan(T, B, T * B, steps, False, reverse, None, None, None)
+    lens = np.array([sum(1 for b in bs if b > r) for r in range(B)], dtype=np.int64)
+    first = lens.copy() if reverse else np.zeros(B, dtype=np.int64)
+    last = np.zeros(B, dtype=np.int64) if reverse else lens.copy()
+    rows = np.concatenate([t * B + np.arange(b) for t, b in enumerate(bs)]).astype(np.int64)
+    return Plan(T, B, int(sum(bs)), steps, True, reverse, first, last, rows)
+
+
+def _ix(xp, a):
+    return a if xp is np else xp.asarray(a)
+
+
+def _perm(mode, H):
+    """Internal gate order (sigmoid gates first): LSTM ``o, i, f, g``; GRU and RNN as is."""
+    key = (mode, H)
+    p = _PERMS.get(key)
+    if p is None:
+        if mode == 'LSTM':
+            p = np.concatenate([np.arange(3 * H, 4 * H), np.arange(0, 3 * H)])
+            p = (p, np.argsort(p))
+        else:
+            p = (None, None)
+        _PERMS[key] = p
+    return p
+
+
+def _augment(xp, X, p, dt):
+    """The input as ``(T, B, F + 1)`` with a column of ones (padded with zeros if packed)."""
+    F = X.shape[-1]
+    if p.packed:
+        Xa = xp.zeros((p.T * p.B, F + 1), dtype=dt)
+        rows = _ix(xp, p.rows)
+        Xa[rows, :F] = X
+        Xa[rows, F] = 1
+        return Xa.reshape(p.T, p.B, F + 1)
+    Xa = xp.empty((p.T, p.B, F + 1), dtype=dt)
+    Xa[:, :, :F] = X
+    Xa[:, :, F] = 1
+    return Xa
+
+
+def _weights_aug(xp, w_ih, bias, rows_scale, perm, dt):
+    """``[W_ih | b]`` in the internal gate order with the sigmoid rows halved."""
+    G, F = w_ih.shape
+    Wa = xp.empty((G, F + 1), dtype=dt)
+    if perm is None:
+        Wa[:, :F] = w_ih
+        if bias is None:
+            Wa[:, F] = 0
+        else:
+            Wa[:, F] = bias
+    else:
+        ip = _ix(xp, perm)
+        Wa[:, :F] = w_ih[ip]
+        if bias is None:
+            Wa[:, F] = 0
+        else:
+            Wa[:, F] = bias[ip]
+    if rows_scale:
+        Wa[:rows_scale] *= 0.5
+    return Wa
+
+
+def _states(xp, p, width, state, dt, extra_row=False):
+    """The ``(T + 1, width, B)`` state buffer with the initial state in place."""
+    rows = width + 1 if extra_row else width
+    if p.packed:
+        HH = xp.zeros((p.T + 1, rows, p.B), dtype=dt)
+        if state is not None:
+            HH[_ix(xp, p.first), :width, _ix(xp, p.cols)] = state
+    else:
+        HH = xp.empty((p.T + 1, rows, p.B), dtype=dt)
+        if state is None:
+            HH[p.init, :width] = 0
+        else:
+            HH[p.init, :width] = state.T
+    if extra_row:
+        HH[:, width] = 1
+    return HH
+
+
+def _buffer(xp, p, shape, dt):
+    """A per-step buffer; zero-filled for a packed batch (its unused columns stay finite)."""
+    return xp.zeros(shape, dtype=dt) if p.packed else xp.empty(shape, dtype=dt)
+
+
+def _final(xp, HH, p, width):
+    """The final state of every sequence, ``(B, width)``."""
+    if p.packed:
+        return HH[_ix(xp, p.last), :width, _ix(xp, p.cols)]
+    return HH[p.final, :width].T.copy()
+
+
+def _outputs(xp, HH, p, width):
+    """Every step's output in the caller's layout: ``(T, B, width)`` or packed ``(N, width)``."""
+    Y = HH[1:, :width] if not p.reverse else HH[:-1, :width]
+    if p.packed:
+        return Y[_ix(xp, p.t_idx), :, _ix(xp, p.j_idx)]
+    return xp.ascontiguousarray(Y.transpose(0, 2, 1))
+
+
+def _prev_blocks(HH, p):
+    return HH[1:] if p.reverse else HH[:-1]
+
+
+def _y_blocks(HH, p):
+    return HH[:-1] if p.reverse else HH[1:]
 
 
 # --------------------------------------------------------------------------- forward
 def forward(mode, xp, X, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, p):
-    """Run the layer over ``X`` ``(N, F)``; returns ``(Y, h_n, c_n, cache)`` where ``Y`` is
-    ``(N, H_out)``, ``h_n``/``c_n`` are ``(B, .)`` (``c_n`` None unless LSTM) and ``cache``
-    holds what :func:`backward` needs."""
+    """Run the layer over ``X`` (``(T, B, F)``, or packed ``(N, F)``); returns
+    ``(Y, h_n, c_n, cache)``: the outputs in the layout of ``X``, the final states ``(B, .)``
+    (``c_n`` None unless LSTM) and what :func:`backward` needs."""
     if mode == 'LSTM':
         return _lstm_forward(xp, X, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, p)
     if mode == 'GRU':
@@ -145,142 +219,140 @@ def _lstm_forward(xp, X, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, p):
     dt = X.dtype
     H = w_hh.shape[0] // 4
     P = w_hh.shape[1]
-    N, B, shift = p.N, p.B, p.shift
-    S, OFF = _consts(xp, H, dt, 4)
-    Sc = S[:, None]
-    G = X @ (w_ih * Sc).T                      # all input projections, sigmoid rows halved
-    if b_ih is not None:
-        G += (b_ih + b_hh) * S
-    whhT = (w_hh * Sc).T
-    HH = _init_state(xp, N + B, P, p.init, B, h0, dt)
-    CC = _init_state(xp, N + B, H, p.init, B, c0, dt)
-    TC = xp.empty((N, H), dtype=dt)
+    H2, H3 = 2 * H, 3 * H
+    perm = _perm('LSTM', H)[0]
+    Xa = _augment(xp, X, p, dt)
+    Wa = _weights_aug(xp, w_ih, None if b_ih is None else b_ih + b_hh, H3, perm, dt)
+    A = xp.matmul(Wa, Xa.transpose(0, 2, 1))  # (T, 4H, B): gates o, i, f, g
+    Whh = w_hh[_ix(xp, perm)]
+    Whh[:H3] *= 0.5
+    HH = _states(xp, p, P, h0, dt)
+    CC = _states(xp, p, H, c0, dt)
+    TC = _buffer(xp, p, (p.T, H, p.B), dt)
     proj = w_hr is not None
     if proj:
-        HC = xp.empty((N, H), dtype=dt)
-        whrT = w_hr.T
-    tmp = xp.empty((B, 4 * H), dtype=dt)
-    ctmp = xp.empty((B, H), dtype=dt)
+        HC = _buffer(xp, p, (p.T, H, p.B), dt)
+    tmp = xp.empty((4 * H, p.B), dtype=dt)
+    ct = xp.empty((H, p.B), dtype=dt)
     tanh, mul, mm = xp.tanh, xp.multiply, xp.matmul
-    H2, H3 = 2 * H, 3 * H
-    first = h0 is None
-    for o, b, prev in p.steps:
-        g = G[o:o + b]
-        if first:
-            first = False
+    skip = h0 is None
+    full = not p.packed
+    for t, b, y, prev in p.steps:
+        if full:
+            a, hp, cp, c, tc, cb = A[t], HH[prev], CC[prev], CC[y], TC[t], ct
         else:
-            t = tmp[:b]
-            mm(_prev(HH, prev, xp), whhT, out=t)
-            g += t
-        tanh(g, out=g)
-        g *= S
-        g += OFF
-        y = o + shift
-        c = CC[y:y + b]
-        mul(g[:, H:H2], _prev(CC, prev, xp), out=c)
-        ct = ctmp[:b]
-        mul(g[:, :H], g[:, H2:H3], out=ct)
-        c += ct
-        tc = TC[o:o + b]
+            a, hp, cp, c, tc, cb = (A[t, :, :b], HH[prev, :, :b], CC[prev, :, :b],
+                                    CC[y, :, :b], TC[t, :, :b], ct[:, :b])
+        if skip:
+            skip = False
+        else:
+            tb = tmp if full else tmp[:, :b]
+            mm(Whh, hp, out=tb)
+            a += tb
+        tanh(a, out=a)
+        s = a[:H3]
+        s *= 0.5
+        s += 0.5
+        mul(a[H2:H3], cp, out=c)
+        mul(a[H:H2], a[H3:], out=cb)
+        c += cb
         tanh(c, out=tc)
         if proj:
-            hc = HC[o:o + b]
-            mul(g[:, H3:], tc, out=hc)
-            mm(hc, whrT, out=HH[y:y + b])
+            hc = HC[t] if full else HC[t, :, :b]
+            mul(a[:H], tc, out=hc)
+            mm(w_hr, hc, out=HH[y] if full else HH[y, :, :b])
         else:
-            mul(g[:, H3:], tc, out=HH[y:y + b])
-    cache = (X, G, HH, CC, TC, HC if proj else None)
-    return HH[p.out_rows], _rows(HH, p.last_rows, xp), _rows(CC, p.last_rows, xp), cache
+            mul(a[:H], tc, out=HH[y] if full else HH[y, :, :b])
+    cache = (Xa, A, HH, CC, TC, HC if proj else None)
+    return _outputs(xp, HH, p, P), _final(xp, HH, p, P), _final(xp, CC, p, H), cache
 
 
 def _gru_forward(xp, X, h0, w_ih, w_hh, b_ih, b_hh, p):
     dt = X.dtype
     H = w_hh.shape[0] // 3
-    N, B, shift = p.N, p.B, p.shift
-    S, OFF = _consts(xp, H, dt, 2)
     H2 = 2 * H
-    s3 = xp.concatenate((S, xp.ones(H, dtype=dt)))
-    G = X @ (w_ih * s3[:, None]).T             # r, z rows halved; n rows as they are
+    Xa = _augment(xp, X, p, dt)
+    bias = None
     if b_ih is not None:
-        G[:, :H2] += (b_ih[:H2] + b_hh[:H2]) * S
-        G[:, H2:] += b_ih[H2:]
-        b_hn = b_hh[H2:]
-    whhT = (w_hh * s3[:, None]).T
-    HH = _init_state(xp, N + B, H, p.init, B, h0, dt)
-    GHN = xp.empty((N, H), dtype=dt)           # W_hn h + b_hn of every step (for dr)
-    tmp = xp.empty((B, 3 * H), dtype=dt)
-    ntmp = xp.empty((B, H), dtype=dt)
+        bias = b_ih.copy()
+        bias[:H2] += b_hh[:H2]
+    Wa = _weights_aug(xp, w_ih, bias, H2, None, dt)
+    A = xp.matmul(Wa, Xa.transpose(0, 2, 1))  # (T, 3H, B): x-parts of r, z, n
+    Whh = xp.empty((3 * H, H + 1), dtype=dt)   # [W_hh | b_hn] against [h; 1]
+    Whh[:, :H] = w_hh
+    Whh[:H2, H] = 0
+    if b_hh is None:
+        Whh[H2:, H] = 0
+    else:
+        Whh[H2:, H] = b_hh[H2:]
+    Whh[:H2] *= 0.5
+    HH = _states(xp, p, H, h0, dt, extra_row=True)
+    GH = _buffer(xp, p, (p.T, 3 * H, p.B), dt)  # W_hh h + b_hn per step (n part kept)
+    nt = xp.empty((H, p.B), dtype=dt)
     tanh, mul, mm = xp.tanh, xp.multiply, xp.matmul
-    first = h0 is None
-    for o, b, prev in p.steps:
-        g = G[o:o + b]
-        rz = g[:, :H2]
-        ghn = GHN[o:o + b]
-        hp = _prev(HH, prev, xp)
-        if first:
-            first = False
-            if b_ih is not None:
-                ghn[...] = b_hn
-            else:
-                ghn[...] = 0
+    skip = h0 is None
+    full = not p.packed
+    for t, b, y, prev in p.steps:
+        if full:
+            a, g, hp, h, n_tmp = A[t], GH[t], HH[prev], HH[y, :H], nt
         else:
-            t = tmp[:b]
-            mm(hp, whhT, out=t)
-            rz += t[:, :H2]
-            if b_ih is not None:
-                xp.add(t[:, H2:], b_hn, out=ghn)
-            else:
-                ghn[...] = t[:, H2:]
+            a, g, hp, h, n_tmp = (A[t, :, :b], GH[t, :, :b], HH[prev, :, :b], HH[y, :H, :b],
+                                  nt[:, :b])
+        rz = a[:H2]
+        if skip:
+            skip = False
+            g[...] = Whh[:, H:]                 # h0 = 0: only the bias
+        else:
+            mm(Whh, hp, out=g)
+            rz += g[:H2]
         tanh(rz, out=rz)
-        rz *= S
-        rz += OFF
-        n = g[:, H2:]
-        nt = ntmp[:b]
-        mul(g[:, :H], ghn, out=nt)
-        n += nt
+        rz *= 0.5
+        rz += 0.5
+        n = a[H2:]
+        mul(a[:H], g[H2:], out=n_tmp)
+        n += n_tmp
         tanh(n, out=n)
-        y = o + shift
-        h = HH[y:y + b]
-        xp.subtract(hp, n, out=h)              # h' = (h - n) * z + n, as PyTorch
-        h *= g[:, H:H2]
+        xp.subtract(hp[:H], n, out=h)          # h' = (h - n) * z + n, as PyTorch
+        h *= a[H:H2]
         h += n
-    cache = (X, G, HH, GHN)
-    return HH[p.out_rows], _rows(HH, p.last_rows, xp), None, cache
+    cache = (Xa, A, HH, GH)
+    return _outputs(xp, HH, p, H), _final(xp, HH, p, H), None, cache
 
 
 def _rnn_forward(xp, X, h0, w_ih, w_hh, b_ih, b_hh, p, relu):
     dt = X.dtype
-    N, B, shift = p.N, p.B, p.shift
-    G = X @ w_ih.T
-    if b_ih is not None:
-        G += b_ih + b_hh
-    whhT = w_hh.T
-    HH = _init_state(xp, N + B, w_hh.shape[0], p.init, B, h0, dt)
+    Hd = w_hh.shape[0]
+    Xa = _augment(xp, X, p, dt)
+    Wa = _weights_aug(xp, w_ih, None if b_ih is None else b_ih + b_hh, 0, None, dt)
+    A = xp.matmul(Wa, Xa.transpose(0, 2, 1))  # (T, H, B)
+    HH = _states(xp, p, Hd, h0, dt)
     mm = xp.matmul
-    act = None if relu else xp.tanh
-    first = h0 is None
-    for o, b, prev in p.steps:
-        y = o + shift
-        h = HH[y:y + b]
-        if first:
-            first = False
-            h[...] = G[o:o + b]
+    skip = h0 is None
+    full = not p.packed
+    for t, b, y, prev in p.steps:
+        if full:
+            a, hp, h = A[t], HH[prev], HH[y]
         else:
-            mm(_prev(HH, prev, xp), whhT, out=h)
-            h += G[o:o + b]
+            a, hp, h = A[t, :, :b], HH[prev, :, :b], HH[y, :, :b]
+        if skip:
+            skip = False
+            h[...] = a
+        else:
+            mm(w_hh, hp, out=h)
+            h += a
         if relu:
             xp.maximum(h, 0, out=h)
         else:
-            act(h, out=h)
-    cache = (X, HH)
-    return HH[p.out_rows], _rows(HH, p.last_rows, xp), None, cache
+            xp.tanh(h, out=h)
+    cache = (Xa, HH)
+    return _outputs(xp, HH, p, Hd), _final(xp, HH, p, Hd), None, cache
 
 
 # --------------------------------------------------------------------------- backward
 def backward(mode, xp, cache, p, weights, dY, dhn, dcn, need):
     """Gradients ``(dX, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh, dW_hr)`` (None where ``need[i]``
-    is false) from the output gradients ``dY`` ``(N, H_out)``, ``dhn``, ``dcn`` (each may be
-    None)."""
+    is false) from the gradients of the outputs (``dY`` in the layout of the outputs),
+    ``dhn`` and ``dcn`` (each may be None)."""
     if mode == 'LSTM':
         return _lstm_backward(xp, cache, p, weights, dY, dhn, dcn, need)
     if mode == 'GRU':
@@ -288,147 +360,216 @@ def backward(mode, xp, cache, p, weights, dY, dhn, dcn, need):
     return _rnn_backward(xp, cache, p, weights, dY, dhn, need, mode == 'RNN_RELU')
 
 
-def _state_grad(xp, d, B, width, dt):
-    if d is None:
-        return xp.zeros((B, width), dtype=dt)
-    return xp.array(d, dtype=dt, order='C', copy=True)
+def _grad_states(xp, p, width, dY, dn, dt):
+    """``(T + 1, width, B)`` with the output gradients in the output blocks and the final-state
+    gradients added at each sequence's last block; zeros elsewhere."""
+    dHH = xp.zeros((p.T + 1, width, p.B), dtype=dt)
+    if dY is not None:
+        Yb = _y_blocks(dHH, p)
+        if p.packed:
+            Yb[_ix(xp, p.t_idx), :, _ix(xp, p.j_idx)] = dY
+        else:
+            Yb[...] = dY.transpose(0, 2, 1)
+    if dn is not None:
+        if p.packed:
+            dHH[_ix(xp, p.last), :, _ix(xp, p.cols)] += dn
+        else:
+            dHH[p.final] += dn.T
+    return dHH
 
 
-def _finish(xp, X, dG, dGh, hprev, w_ih, need, b_shared):
-    """The gradients that are one product over all steps: dX, dW_ih, dW_hh, db_ih, db_hh."""
-    dX = dG @ w_ih if need[0] else None
-    dW_ih = dG.T @ X if need[3] else None
-    dW_hh = dGh.T @ hprev if need[4] else None
-    db_ih = db_hh = None
-    if need[5] or need[6]:
-        db_ih = dG.sum(0) if need[5] else None
-        if need[6]:
-            db_hh = (db_ih if db_ih is not None else dG.sum(0)) if b_shared else dGh.sum(0)
-            if db_hh is db_ih:
-                db_hh = db_ih.copy()
-    return dX, dW_ih, dW_hh, db_ih, db_hh
+def _grad_initial(xp, dHH, p, width):
+    """The gradient of the initial state, ``(B, width)``."""
+    if p.packed:
+        return dHH[_ix(xp, p.first), :width, _ix(xp, p.cols)]
+    return dHH[p.init, :width].T.copy()
+
+
+def _flat(xp, a):
+    """``(T, K, B)`` as ``(K, T * B)`` (columns in (t, b) order)."""
+    T, K, B = a.shape
+    return xp.ascontiguousarray(a.transpose(1, 0, 2)).reshape(K, T * B)
+
+
+def _rows_tb(xp, a):
+    """``(T, K, B)`` as ``(T * B, K)``."""
+    T, K, B = a.shape
+    return xp.ascontiguousarray(a.transpose(0, 2, 1)).reshape(T * B, K)
+
+
+def _finish(xp, p, dG, Xa, w_ih, need, perm, perm_inv):
+    """dX, dW_ih and db (the ones column's weight) from the gate gradients ``dG`` (T, G, B);
+    also returns ``dG`` as ``(G, T * B)`` for the recurrent weight's gradient."""
+    G2 = _flat(xp, dG)
+    F = Xa.shape[-1] - 1
+    dX = dW_ih = db = None
+    if need[0]:
+        dX = G2.T @ (w_ih if perm is None else w_ih[_ix(xp, perm)])
+        dX = dX[_ix(xp, p.rows)] if p.packed else dX.reshape(p.T, p.B, F)
+    if need[3] or need[5] or need[6]:
+        dWa = G2 @ Xa.reshape(p.T * p.B, F + 1)
+        if perm_inv is not None:
+            dWa = dWa[_ix(xp, perm_inv)]
+        dW_ih = dWa[:, :F] if need[3] else None
+        db = dWa[:, F] if (need[5] or need[6]) else None
+    return G2, dX, dW_ih, db
 
 
 def _lstm_backward(xp, cache, p, weights, dY, dhn, dcn, need):
-    X, A, HH, CC, TC, HC = cache
+    Xa, A, HH, CC, TC, HC = cache
     w_ih, w_hh, w_hr = weights[0], weights[1], weights[4]
-    dt = X.dtype
+    dt = A.dtype
     H = w_hh.shape[0] // 4
     P = w_hh.shape[1]
-    N, B = p.N, p.B
     H2, H3 = 2 * H, 3 * H
-    D = 1 - A                                  # a (1 - a) for the sigmoid gates ...
-    D *= A
-    gg = A[:, H2:H3]                           # ... and 1 - g^2 for the cell gate
-    xp.multiply(gg, gg, out=D[:, H2:H3])
-    xp.subtract(1, D[:, H2:H3], out=D[:, H2:H3])
-    OT = TC * TC                               # o (1 - tanh(c)^2)
+    perm, perm_inv = _perm('LSTM', H)
+    o, i, f, g = A[:, :H], A[:, H:H2], A[:, H2:H3], A[:, H3:]
+    S = 1 - A[:, :H3]                          # sigmoid'(.) = a (1 - a) for o, i, f
+    S *= A[:, :H3]
+    M = xp.empty((p.T, H3, p.B), dtype=dt)     # dG_{i,f,g} = dc * M
+    mul = xp.multiply
+    mul(g, S[:, H:H2], out=M[:, :H])
+    mul(_prev_blocks(CC, p), S[:, H2:], out=M[:, H:H2])
+    gg = g * g
+    xp.subtract(1, gg, out=gg)
+    mul(i, gg, out=M[:, H2:])
+    TCD = TC * S[:, :H]                        # dG_o = dh * tanh(c) * o (1 - o)
+    OT = TC * TC                               # dc += dh * o * (1 - tanh(c)^2)
     xp.subtract(1, OT, out=OT)
-    OT *= A[:, H3:]
-    cprev = _rows(CC, p.prev_rows, xp)
-    dG = xp.empty((N, 4 * H), dtype=dt)
-    dh = _state_grad(xp, dhn, B, P, dt)
-    dc = _state_grad(xp, dcn, B, H, dt)
+    OT *= o
+    dHH = _grad_states(xp, p, P, dY, dhn, dt)
+    dCC = _grad_states(xp, p, H, None, dcn, dt)
+    dG = _buffer(xp, p, (p.T, 4 * H, p.B), dt)
+    WhhT = xp.ascontiguousarray(w_hh[_ix(xp, perm)].T)
     proj = w_hr is not None
     if proj:
-        DH = xp.empty((N, P), dtype=dt)
-        hbuf = xp.empty((B, H), dtype=dt)
-    tmp = xp.empty((B, H), dtype=dt)
-    mul, mm = xp.multiply, xp.matmul
-    for o, b, _ in reversed(p.steps):
-        dhb = dh[:b]
-        if dY is not None:
-            dhb += dY[o:o + b]
-        if proj:
-            DH[o:o + b] = dhb
-            dhc = hbuf[:b]
-            mm(dhb, w_hr, out=dhc)
+        WhrT = xp.ascontiguousarray(w_hr.T)
+        dhc_buf = xp.empty((H, p.B), dtype=dt)
+    tH = xp.empty((H, p.B), dtype=dt)
+    tP = xp.empty((P, p.B), dtype=dt)
+    mm = xp.matmul
+    full = not p.packed
+    for t, b, y, prev in reversed(p.steps):
+        if full:
+            dh, dc, dg, dcp, dhp, th, tp = dHH[y], dCC[y], dG[t], dCC[prev], dHH[prev], tH, tP
+            ot, tcd, m, ft = OT[t], TCD[t], M[t], f[t]
         else:
-            dhc = dhb
-        a = A[o:o + b]
-        g = dG[o:o + b]
-        dcb = dc[:b]
-        t = tmp[:b]
-        mul(dhc, OT[o:o + b], out=t)
-        dcb += t
-        mul(dhc, TC[o:o + b], out=g[:, H3:])
-        mul(dcb, a[:, H2:H3], out=g[:, :H])
-        mul(dcb, cprev[o:o + b], out=g[:, H:H2])
-        mul(dcb, a[:, :H], out=g[:, H2:H3])
-        g *= D[o:o + b]
-        dcb *= a[:, H:H2]
-        mm(g, w_hh, out=dhb)
-    hprev = _rows(HH, p.prev_rows, xp)
-    dX, dW_ih, dW_hh, db_ih, db_hh = _finish(xp, X, dG, dG, hprev, w_ih, need, True)
-    dW_hr = DH.T @ HC if proj and need[7] else None
-    return (dX, dh if need[1] else None, dc if need[2] else None, dW_ih, dW_hh, db_ih, db_hh,
-            dW_hr)
+            dh, dc, dg, dcp, dhp = (dHH[y, :, :b], dCC[y, :, :b], dG[t, :, :b],
+                                    dCC[prev, :, :b], dHH[prev, :, :b])
+            th, tp = tH[:, :b], tP[:, :b]
+            ot, tcd, m, ft = OT[t, :, :b], TCD[t, :, :b], M[t, :, :b], f[t, :, :b]
+        if proj:
+            dhc = dhc_buf if full else dhc_buf[:, :b]
+            mm(WhrT, dh, out=dhc)
+        else:
+            dhc = dh
+        mul(dhc, ot, out=th)
+        dc += th
+        mul(dhc, tcd, out=dg[:H])
+        mul(dc, m[:H], out=dg[H:H2])
+        mul(dc, m[H:H2], out=dg[H2:H3])
+        mul(dc, m[H2:], out=dg[H3:])
+        mul(dc, ft, out=dcp)
+        mm(WhhT, dg, out=tp)
+        dhp += tp
+    G2, dX, dW_ih, db = _finish(xp, p, dG, Xa, w_ih, need, perm, perm_inv)
+    dW_hh = None
+    if need[4]:
+        dW_hh = (G2 @ _rows_tb(xp, _prev_blocks(HH, p)))[_ix(xp, perm_inv)]
+    dW_hr = None
+    if proj and need[7]:
+        dW_hr = _flat(xp, _y_blocks(dHH, p)) @ _rows_tb(xp, HC)
+    dh0 = _grad_initial(xp, dHH, p, P) if need[1] else None
+    dc0 = _grad_initial(xp, dCC, p, H) if need[2] else None
+    db_ih = db if need[5] else None
+    db_hh = (db.copy() if need[5] else db) if need[6] else None
+    return dX, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh, dW_hr
 
 
 def _gru_backward(xp, cache, p, weights, dY, dhn, need):
-    X, A, HH, GHN = cache
+    Xa, A, HH, GH = cache
     w_ih, w_hh = weights[0], weights[1]
-    dt = X.dtype
+    dt = A.dtype
     H = w_hh.shape[0] // 3
-    N, B = p.N, p.B
     H2 = 2 * H
     r, z, n = A[:, :H], A[:, H:H2], A[:, H2:]
-    hprev = _rows(HH, p.prev_rows, xp)
+    hprev = _prev_blocks(HH, p)
+    mul = xp.multiply
     P1 = n * n                                 # dn = dh (1 - z)(1 - n^2)
     xp.subtract(1, P1, out=P1)
-    P1 *= 1 - z
+    omz = 1 - z
+    P1 *= omz
     Q = 1 - r                                  # dr = dn * ghn * r (1 - r)
     Q *= r
-    Q *= GHN
-    Z2 = hprev - n                             # dz = dh (h - n) z (1 - z)
-    Z2 *= z
-    Z2 *= 1 - z
-    dGI = xp.empty((N, 3 * H), dtype=dt)
-    dGH = xp.empty((N, 3 * H), dtype=dt)
-    dh = _state_grad(xp, dhn, B, H, dt)
-    tmp = xp.empty((B, H), dtype=dt)
-    mul, mm = xp.multiply, xp.matmul
-    for o, b, _ in reversed(p.steps):
-        dhb = dh[:b]
-        if dY is not None:
-            dhb += dY[o:o + b]
-        gi = dGI[o:o + b]
-        gh = dGH[o:o + b]
-        dn = gi[:, H2:]
-        mul(dhb, P1[o:o + b], out=dn)
-        mul(dn, Q[o:o + b], out=gi[:, :H])
-        mul(dhb, Z2[o:o + b], out=gi[:, H:H2])
-        gh[:, :H2] = gi[:, :H2]
-        mul(dn, r[o:o + b], out=gh[:, H2:])
-        t = tmp[:b]
-        mm(gh, w_hh, out=t)
-        dhb *= z[o:o + b]
-        dhb += t
-    dX, dW_ih, dW_hh, db_ih, db_hh = _finish(xp, X, dGI, dGH, hprev, w_ih, need, False)
-    return dX, dh if need[1] else None, None, dW_ih, dW_hh, db_ih, db_hh, None
+    Q *= GH[:, H2:]
+    Z2 = hprev[:, :H] - n                      # dz = dh (h - n) z (1 - z)
+    omz *= z
+    Z2 *= omz
+    dHH = _grad_states(xp, p, H, dY, dhn, dt)
+    dGI = _buffer(xp, p, (p.T, 3 * H, p.B), dt)
+    dGH = _buffer(xp, p, (p.T, 3 * H, p.B), dt)
+    WhhT = xp.ascontiguousarray(w_hh.T)
+    tH = xp.empty((H, p.B), dtype=dt)
+    tZ = xp.empty((H, p.B), dtype=dt)
+    mm = xp.matmul
+    full = not p.packed
+    for t, b, y, prev in reversed(p.steps):
+        if full:
+            dh, gi, gh, dhp, th, tz = dHH[y], dGI[t], dGH[t], dHH[prev], tH, tZ
+            p1, q, z2, rt, zt = P1[t], Q[t], Z2[t], r[t], z[t]
+        else:
+            dh, gi, gh, dhp = dHH[y, :, :b], dGI[t, :, :b], dGH[t, :, :b], dHH[prev, :, :b]
+            th, tz = tH[:, :b], tZ[:, :b]
+            p1, q, z2, rt, zt = P1[t, :, :b], Q[t, :, :b], Z2[t, :, :b], r[t, :, :b], z[t, :, :b]
+        dn = gi[H2:]
+        mul(dh, p1, out=dn)
+        mul(dn, q, out=gh[:H])
+        mul(dh, z2, out=gh[H:H2])
+        mul(dn, rt, out=gh[H2:])
+        mm(WhhT, gh, out=th)
+        mul(dh, zt, out=tz)
+        dhp += tz
+        dhp += th
+    dGI[:, :H2] = dGH[:, :H2]
+    G2, dX, dW_ih, db_ih = _finish(xp, p, dGI, Xa, w_ih, need, None, None)
+    dW_hh = db_hh = None
+    if need[4] or need[6]:
+        dWh = _flat(xp, dGH) @ _rows_tb(xp, hprev)
+        dW_hh = dWh[:, :H] if need[4] else None
+        db_hh = dWh[:, H] if need[6] else None
+    dh0 = _grad_initial(xp, dHH, p, H) if need[1] else None
+    return dX, dh0, None, dW_ih, dW_hh, db_ih if need[5] else None, db_hh, None
 
 
 def _rnn_backward(xp, cache, p, weights, dY, dhn, need, relu):
-    X, HH = cache
+    Xa, HH = cache
     w_ih, w_hh = weights[0], weights[1]
-    dt = X.dtype
-    N, B = p.N, p.B
-    Y = HH[p.out_rows]
+    dt = HH.dtype
+    Hd = w_hh.shape[0]
+    Y = _y_blocks(HH, p)
     if relu:
         D = (Y > 0).astype(dt)
     else:
         D = Y * Y
         xp.subtract(1, D, out=D)
-    dG = xp.empty((N, w_hh.shape[0]), dtype=dt)
-    dh = _state_grad(xp, dhn, B, w_hh.shape[1], dt)
+    dHH = _grad_states(xp, p, Hd, dY, dhn, dt)
+    dG = _buffer(xp, p, (p.T, Hd, p.B), dt)
+    WhhT = xp.ascontiguousarray(w_hh.T)
+    tP = xp.empty((Hd, p.B), dtype=dt)
     mul, mm = xp.multiply, xp.matmul
-    for o, b, _ in reversed(p.steps):
-        dhb = dh[:b]
-        if dY is not None:
-            dhb += dY[o:o + b]
-        g = dG[o:o + b]
-        mul(dhb, D[o:o + b], out=g)
-        mm(g, w_hh, out=dhb)
-    hprev = _rows(HH, p.prev_rows, xp)
-    dX, dW_ih, dW_hh, db_ih, db_hh = _finish(xp, X, dG, dG, hprev, w_ih, need, True)
-    return dX, dh if need[1] else None, None, dW_ih, dW_hh, db_ih, db_hh, None
+    full = not p.packed
+    for t, b, y, prev in reversed(p.steps):
+        if full:
+            dh, g, dhp, tp, d = dHH[y], dG[t], dHH[prev], tP, D[t]
+        else:
+            dh, g, dhp, tp, d = (dHH[y, :, :b], dG[t, :, :b], dHH[prev, :, :b], tP[:, :b],
+                                 D[t, :, :b])
+        mul(dh, d, out=g)
+        mm(WhhT, g, out=tp)
+        dhp += tp
+    G2, dX, dW_ih, db = _finish(xp, p, dG, Xa, w_ih, need, None, None)
+    dW_hh = G2 @ _rows_tb(xp, _prev_blocks(HH, p)) if need[4] else None
+    dh0 = _grad_initial(xp, dHH, p, Hd) if need[1] else None
+    db_ih = db if need[5] else None
+    db_hh = (db.copy() if need[5] else db) if need[6] else None
+    return dX, dh0, None, dW_ih, dW_hh, db_ih, db_hh, None

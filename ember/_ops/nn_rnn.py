@@ -27,67 +27,50 @@ _N_GATES = {'LSTM': 4, 'GRU': 3, 'RNN_TANH': 1, 'RNN_RELU': 1}
 def rnn_layer(mode, input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes, reverse):
     """Run one direction of one layer.
 
-    ``input`` is ``(T, B, F)`` (padded, time-major) or, with ``batch_sizes`` (a tuple of ints),
-    packed ``(N, F)`` data. ``hx``/``cx`` are the initial states ``(B, H_out)``/``(B, H)`` or
-    None (zeros). Returns ``(output, h_n, c_n)``: the output of every step (same leading shape
-    as ``input``), the final hidden state (per sequence, at its own last step) and, for LSTM,
-    the final cell state (None otherwise).
+    ``input`` is ``(T, B, F)`` (padded, time-major, any strides) or, with ``batch_sizes`` (a
+    tuple of ints), packed ``(N, F)`` data. ``hx``/``cx`` are the initial states
+    ``(B, H_out)``/``(B, H)`` or None (zeros). Returns ``(output, h_n, c_n)``: the output of
+    every step (same leading shape as ``input``), the final hidden state (per sequence, at its
+    own last step) and, for LSTM, the final cell state (None otherwise).
     """
     x = input._data
     xp = xp_of(x)
-    shape = x.shape
     if batch_sizes is None:
-        T, B = shape[0], shape[1]
-        N = T * B
+        T, B = x.shape[0], x.shape[1]
     else:
         T, B = len(batch_sizes), batch_sizes[0]
-        N = shape[0]
-    X = xp.ascontiguousarray(x).reshape(N, shape[-1])
     p = K.plan(batch_sizes, T, B, reverse)
-    h0 = None if hx is None else hx._data
-    c0 = None if cx is None else cx._data
     ws = (w_ih._data, w_hh._data, None if b_ih is None else b_ih._data,
           None if b_hh is None else b_hh._data, None if w_hr is None else w_hr._data)
-    Y, hn, cn, cache = K.forward(mode, xp, X, h0, c0, *ws, p)
-    y = wrap(Y.reshape(shape[:-1] + (Y.shape[1],)))
+    Y, hn, cn, cache = K.forward(mode, xp, x, None if hx is None else hx._data,
+                                 None if cx is None else cx._data, *ws, p)
+    y = wrap(Y)
     outs = (y, wrap(hn)) if cn is None else (y, wrap(hn), wrap(cn))
-    if not STATE.enabled:
-        return outs if cn is not None else outs + (None,)
-    inputs = (input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr)
-    if batch_sizes is not None:
-        name = 'CatBackward0'
-    elif mode == 'LSTM' and w_hr is None and X.dtype.itemsize == 4:
-        name = 'MkldnnRnnLayerBackward0'
-    else:
-        name = 'StackBackward0'
-    vc = y._vc = [0]
-    record_multi(outs, name, _rnn_layer_backward, inputs,
-                 list(inputs) + [(cache, ws, p, vc)], ctx=(mode, batch_sizes, reverse))
+    if STATE.enabled:
+        if batch_sizes is not None:
+            name = 'CatBackward0'
+        elif mode == 'LSTM' and w_hr is None and x.dtype.itemsize == 4:
+            name = 'MkldnnRnnLayerBackward0'
+        else:
+            name = 'StackBackward0'
+        inputs = (input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr)
+        record_multi(outs, name, _rnn_layer_backward, inputs, list(inputs) + [(cache, ws, p)],
+                     ctx=(mode, batch_sizes, reverse))
     return outs if cn is not None else outs + (None,)
 
 
 def _rnn_layer_backward(node, gy, ghn=None, gcn=None):
     if STATE.enabled:
         return _recompute_backward(node, (gy, ghn, gcn))
-    saved = node.saved()
-    cache, ws, p, vc = saved[8]
-    if vc[0] != 0:
-        from ..autograd.engine import _raise_modified
-        _raise_modified(wrap(ws[0][:0]), vc[0], 0, f', which is output 0 of {node.name()},')
-    mode = node.ctx[0]
-    X = cache[0]
-    xp = xp_of(X)
+    cache, ws, p = node.saved()[8]
+    xp = xp_of(cache[0])
     need = [e is not None for e in node.next]
-    dY = None if gy is None else xp.ascontiguousarray(gy._data).reshape(X.shape[0], -1)
-    grads = K.backward(mode, xp, cache, p, ws, dY, None if ghn is None else ghn._data,
-                       None if gcn is None else gcn._data, need)
-    x_shape = node.meta[0][0]
-    out = []
-    for i, g in enumerate(grads):
-        if g is None or not need[i]:
-            out.append(None)
-        else:
-            out.append(wrap(g.reshape(x_shape) if i == 0 else g))
+    grads = K.backward(node.ctx[0], xp, cache, p, ws, None if gy is None else gy._data,
+                       None if ghn is None else ghn._data, None if gcn is None else gcn._data,
+                       need)
+    out = [None if g is None or not n else wrap(g) for g, n in zip(grads, need)]
+    if out[0] is not None:
+        out[0] = wrap(grads[0].reshape(node.meta[0][0]))
     return tuple(out)
 
 
@@ -189,5 +172,3 @@ def compose(mode, input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes, reve
     if c is not None:
         c_n = cat([c] + done_c[::-1]) if done_c else c
     return y, h_n, c_n
-
-
