@@ -234,7 +234,7 @@ def _lstm_forward(xp, X, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, p):
         HC = _buffer(xp, p, (p.T, H, p.B), dt)
     tmp = xp.empty((4 * H, p.B), dtype=dt)
     ct = xp.empty((H, p.B), dtype=dt)
-    tanh, mul, mm = xp.tanh, xp.multiply, xp.matmul
+    tanh, mul, mm, add = xp.tanh, xp.multiply, xp.matmul, xp.add
     skip = h0 is None
     full = not p.packed
     for t, b, y, prev in p.steps:
@@ -247,22 +247,22 @@ def _lstm_forward(xp, X, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, p):
             skip = False
         else:
             tb = tmp if full else tmp[:, :b]
-            mm(Whh, hp, out=tb)
-            a += tb
-        tanh(a, out=a)
+            mm(Whh, hp, tb)
+            add(a, tb, a)
+        tanh(a, a)
         s = a[:H3]
-        s *= 0.5
-        s += 0.5
-        mul(a[H2:H3], cp, out=c)
-        mul(a[H:H2], a[H3:], out=cb)
-        c += cb
-        tanh(c, out=tc)
+        mul(s, 0.5, s)
+        add(s, 0.5, s)
+        mul(a[H2:H3], cp, c)
+        mul(a[H:H2], a[H3:], cb)
+        add(c, cb, c)
+        tanh(c, tc)
         if proj:
             hc = HC[t] if full else HC[t, :, :b]
-            mul(a[:H], tc, out=hc)
-            mm(w_hr, hc, out=HH[y] if full else HH[y, :, :b])
+            mul(a[:H], tc, hc)
+            mm(w_hr, hc, HH[y] if full else HH[y, :, :b])
         else:
-            mul(a[:H], tc, out=HH[y] if full else HH[y, :, :b])
+            mul(a[:H], tc, HH[y] if full else HH[y, :, :b])
     cache = (Xa, A, HH, CC, TC, HC if proj else None)
     return _outputs(xp, HH, p, P), _final(xp, HH, p, P), _final(xp, CC, p, H), cache
 
@@ -289,7 +289,7 @@ def _gru_forward(xp, X, h0, w_ih, w_hh, b_ih, b_hh, p):
     HH = _states(xp, p, H, h0, dt, extra_row=True)
     GH = _buffer(xp, p, (p.T, 3 * H, p.B), dt)  # W_hh h + b_hn per step (n part kept)
     nt = xp.empty((H, p.B), dtype=dt)
-    tanh, mul, mm = xp.tanh, xp.multiply, xp.matmul
+    tanh, mul, mm, add = xp.tanh, xp.multiply, xp.matmul, xp.add
     skip = h0 is None
     full = not p.packed
     for t, b, y, prev in p.steps:
@@ -303,18 +303,18 @@ def _gru_forward(xp, X, h0, w_ih, w_hh, b_ih, b_hh, p):
             skip = False
             g[...] = Whh[:, H:]                 # h0 = 0: only the bias
         else:
-            mm(Whh, hp, out=g)
-            rz += g[:H2]
-        tanh(rz, out=rz)
-        rz *= 0.5
-        rz += 0.5
+            mm(Whh, hp, g)
+            add(rz, g[:H2], rz)
+        tanh(rz, rz)
+        mul(rz, 0.5, rz)
+        add(rz, 0.5, rz)
         n = a[H2:]
-        mul(a[:H], g[H2:], out=n_tmp)
-        n += n_tmp
-        tanh(n, out=n)
-        xp.subtract(hp[:H], n, out=h)          # h' = (h - n) * z + n, as PyTorch
-        h *= a[H:H2]
-        h += n
+        mul(a[:H], g[H2:], n_tmp)
+        add(n, n_tmp, n)
+        tanh(n, n)
+        xp.subtract(hp[:H], n, h)          # h' = (h - n) * z + n, as PyTorch
+        mul(h, a[H:H2], h)
+        add(h, n, h)
     cache = (Xa, A, HH, GH)
     return _outputs(xp, HH, p, H), _final(xp, HH, p, H), None, cache
 
@@ -338,12 +338,12 @@ def _rnn_forward(xp, X, h0, w_ih, w_hh, b_ih, b_hh, p, relu):
             skip = False
             h[...] = a
         else:
-            mm(w_hh, hp, out=h)
-            h += a
+            mm(w_hh, hp, h)
+            xp.add(h, a, h)
         if relu:
             xp.maximum(h, 0, out=h)
         else:
-            xp.tanh(h, out=h)
+            xp.tanh(h, h)
     cache = (Xa, HH)
     return _outputs(xp, HH, p, Hd), _final(xp, HH, p, Hd), None, cache
 
@@ -360,21 +360,32 @@ def backward(mode, xp, cache, p, weights, dY, dhn, dcn, need):
     return _rnn_backward(xp, cache, p, weights, dY, dhn, need, mode == 'RNN_RELU')
 
 
-def _grad_states(xp, p, width, dY, dn, dt):
+def _grad_states(xp, p, width, dY, dn, dt, cell=False):
     """``(T + 1, width, B)`` with the output gradients in the output blocks and the final-state
-    gradients added at each sequence's last block; zeros elsewhere."""
-    dHH = xp.zeros((p.T + 1, width, p.B), dtype=dt)
-    if dY is not None:
-        Yb = _y_blocks(dHH, p)
-        if p.packed:
-            Yb[_ix(xp, p.t_idx), :, _ix(xp, p.j_idx)] = dY
-        else:
-            Yb[...] = dY.transpose(0, 2, 1)
-    if dn is not None:
-        if p.packed:
+    gradients added at each sequence's last block; zeros elsewhere. For the cell state
+    (``cell``, no output gradient) of a padded batch only the final block is set: every
+    other block is written by the step that consumes it before it is read."""
+    if p.packed:
+        dHH = xp.zeros((p.T + 1, width, p.B), dtype=dt)
+        if dY is not None:
+            _y_blocks(dHH, p)[_ix(xp, p.t_idx), :, _ix(xp, p.j_idx)] = dY
+        if dn is not None:
             dHH[_ix(xp, p.last), :, _ix(xp, p.cols)] += dn
+        return dHH
+    dHH = xp.empty((p.T + 1, width, p.B), dtype=dt)
+    if cell:
+        if dn is None:
+            dHH[p.final] = 0
         else:
-            dHH[p.final] += dn.T
+            dHH[p.final] = dn.T
+        return dHH
+    if dY is not None:
+        _y_blocks(dHH, p)[...] = dY.transpose(0, 2, 1)
+    else:
+        _y_blocks(dHH, p)[...] = 0
+    dHH[p.init] = 0
+    if dn is not None:
+        dHH[p.final] += dn.T
     return dHH
 
 
@@ -428,17 +439,17 @@ def _lstm_backward(xp, cache, p, weights, dY, dhn, dcn, need):
     S *= A[:, :H3]
     M = xp.empty((p.T, H3, p.B), dtype=dt)     # dG_{i,f,g} = dc * M
     mul = xp.multiply
-    mul(g, S[:, H:H2], out=M[:, :H])
-    mul(_prev_blocks(CC, p), S[:, H2:], out=M[:, H:H2])
+    mul(g, S[:, H:H2], M[:, :H])
+    mul(_prev_blocks(CC, p), S[:, H2:], M[:, H:H2])
     gg = g * g
-    xp.subtract(1, gg, out=gg)
-    mul(i, gg, out=M[:, H2:])
+    xp.subtract(1, gg, gg)
+    mul(i, gg, M[:, H2:])
     TCD = TC * S[:, :H]                        # dG_o = dh * tanh(c) * o (1 - o)
     OT = TC * TC                               # dc += dh * o * (1 - tanh(c)^2)
-    xp.subtract(1, OT, out=OT)
+    xp.subtract(1, OT, OT)
     OT *= o
     dHH = _grad_states(xp, p, P, dY, dhn, dt)
-    dCC = _grad_states(xp, p, H, None, dcn, dt)
+    dCC = _grad_states(xp, p, H, None, dcn, dt, cell=True)
     dG = _buffer(xp, p, (p.T, 4 * H, p.B), dt)
     WhhT = xp.ascontiguousarray(w_hh[_ix(xp, perm)].T)
     proj = w_hr is not None
@@ -447,7 +458,7 @@ def _lstm_backward(xp, cache, p, weights, dY, dhn, dcn, need):
         dhc_buf = xp.empty((H, p.B), dtype=dt)
     tH = xp.empty((H, p.B), dtype=dt)
     tP = xp.empty((P, p.B), dtype=dt)
-    mm = xp.matmul
+    mm, add = xp.matmul, xp.add
     full = not p.packed
     for t, b, y, prev in reversed(p.steps):
         if full:
@@ -460,18 +471,18 @@ def _lstm_backward(xp, cache, p, weights, dY, dhn, dcn, need):
             ot, tcd, m, ft = OT[t, :, :b], TCD[t, :, :b], M[t, :, :b], f[t, :, :b]
         if proj:
             dhc = dhc_buf if full else dhc_buf[:, :b]
-            mm(WhrT, dh, out=dhc)
+            mm(WhrT, dh, dhc)
         else:
             dhc = dh
-        mul(dhc, ot, out=th)
-        dc += th
-        mul(dhc, tcd, out=dg[:H])
-        mul(dc, m[:H], out=dg[H:H2])
-        mul(dc, m[H:H2], out=dg[H2:H3])
-        mul(dc, m[H2:], out=dg[H3:])
-        mul(dc, ft, out=dcp)
-        mm(WhhT, dg, out=tp)
-        dhp += tp
+        mul(dhc, ot, th)
+        add(dc, th, dc)
+        mul(dhc, tcd, dg[:H])
+        mul(dc, m[:H], dg[H:H2])
+        mul(dc, m[H:H2], dg[H2:H3])
+        mul(dc, m[H2:], dg[H3:])
+        mul(dc, ft, dcp)
+        mm(WhhT, dg, tp)
+        add(dhp, tp, dhp)
     G2, dX, dW_ih, db = _finish(xp, p, dG, Xa, w_ih, need, perm, perm_inv)
     dW_hh = None
     if need[4]:
@@ -496,7 +507,7 @@ def _gru_backward(xp, cache, p, weights, dY, dhn, need):
     hprev = _prev_blocks(HH, p)
     mul = xp.multiply
     P1 = n * n                                 # dn = dh (1 - z)(1 - n^2)
-    xp.subtract(1, P1, out=P1)
+    xp.subtract(1, P1, P1)
     omz = 1 - z
     P1 *= omz
     Q = 1 - r                                  # dr = dn * ghn * r (1 - r)
@@ -511,7 +522,7 @@ def _gru_backward(xp, cache, p, weights, dY, dhn, need):
     WhhT = xp.ascontiguousarray(w_hh.T)
     tH = xp.empty((H, p.B), dtype=dt)
     tZ = xp.empty((H, p.B), dtype=dt)
-    mm = xp.matmul
+    mm, add = xp.matmul, xp.add
     full = not p.packed
     for t, b, y, prev in reversed(p.steps):
         if full:
@@ -522,14 +533,14 @@ def _gru_backward(xp, cache, p, weights, dY, dhn, need):
             th, tz = tH[:, :b], tZ[:, :b]
             p1, q, z2, rt, zt = P1[t, :, :b], Q[t, :, :b], Z2[t, :, :b], r[t, :, :b], z[t, :, :b]
         dn = gi[H2:]
-        mul(dh, p1, out=dn)
-        mul(dn, q, out=gh[:H])
-        mul(dh, z2, out=gh[H:H2])
-        mul(dn, rt, out=gh[H2:])
-        mm(WhhT, gh, out=th)
-        mul(dh, zt, out=tz)
-        dhp += tz
-        dhp += th
+        mul(dh, p1, dn)
+        mul(dn, q, gh[:H])
+        mul(dh, z2, gh[H:H2])
+        mul(dn, rt, gh[H2:])
+        mm(WhhT, gh, th)
+        mul(dh, zt, tz)
+        add(dhp, tz, dhp)
+        add(dhp, th, dhp)
     dGI[:, :H2] = dGH[:, :H2]
     G2, dX, dW_ih, db_ih = _finish(xp, p, dGI, Xa, w_ih, need, None, None)
     dW_hh = db_hh = None
@@ -551,12 +562,12 @@ def _rnn_backward(xp, cache, p, weights, dY, dhn, need, relu):
         D = (Y > 0).astype(dt)
     else:
         D = Y * Y
-        xp.subtract(1, D, out=D)
+        xp.subtract(1, D, D)
     dHH = _grad_states(xp, p, Hd, dY, dhn, dt)
     dG = _buffer(xp, p, (p.T, Hd, p.B), dt)
     WhhT = xp.ascontiguousarray(w_hh.T)
     tP = xp.empty((Hd, p.B), dtype=dt)
-    mul, mm = xp.multiply, xp.matmul
+    mul, mm, add = xp.multiply, xp.matmul, xp.add
     full = not p.packed
     for t, b, y, prev in reversed(p.steps):
         if full:
@@ -564,9 +575,9 @@ def _rnn_backward(xp, cache, p, weights, dY, dhn, need, relu):
         else:
             dh, g, dhp, tp, d = (dHH[y, :, :b], dG[t, :, :b], dHH[prev, :, :b], tP[:, :b],
                                  D[t, :, :b])
-        mul(dh, d, out=g)
-        mm(WhhT, g, out=tp)
-        dhp += tp
+        mul(dh, d, g)
+        mm(WhhT, g, tp)
+        add(dhp, tp, dhp)
     G2, dX, dW_ih, db = _finish(xp, p, dG, Xa, w_ih, need, None, None)
     dW_hh = G2 @ _rows_tb(xp, _prev_blocks(HH, p)) if need[4] else None
     dh0 = _grad_initial(xp, dHH, p, Hd) if need[1] else None

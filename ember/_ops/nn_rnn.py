@@ -16,7 +16,7 @@ top-level function.
 >>> y.shape, h.shape, c.shape
 (torch.Size([3, 1, 1]), torch.Size([1, 1]), torch.Size([1, 1]))
 """
-from ._base import Tensor, wrap, record_multi, xp_of, STATE
+from ._base import wrap, record_multi, xp_of, STATE
 from . import _nn_rnn_kernels as K
 
 __all__ = []
