@@ -550,7 +550,8 @@ class RNNCellBase(Module):
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
-    def _check(self, name, input, hx, k):
+    def _check(self, input, hx):
+        """PyTorch's size checks of a cell's input and states (hx: a tuple of states)."""
         if input.size(1) != self.input_size:
             raise RuntimeError(f'input has inconsistent input_size: got {input.size(1)} '
                                f'expected {self.input_size}')
@@ -573,11 +574,11 @@ def _zeros_state(cell, input):
     return zeros(input.size(0), cell.hidden_size, dtype=input.dtype, device=input.device)
 
 
-def _dims(name, input, hx, what='hidden'):
+def _dims(name, input, hx):
     if input.dim() not in (1, 2):
         raise ValueError(f'{name}: Expected input to be 1D or 2D, got {input.dim()}D instead')
     if hx is not None and hx.dim() not in (1, 2):
-        raise ValueError(f'{name}: Expected {what} to be 1D or 2D, got {hx.dim()}D instead')
+        raise ValueError(f'{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead')
 
 
 class RNNCell(RNNCellBase):
@@ -606,7 +607,7 @@ class RNNCell(RNNCellBase):
             hx = hx.unsqueeze(0)
         if self.nonlinearity not in ('tanh', 'relu'):
             raise RuntimeError(f'Unknown nonlinearity: {self.nonlinearity}')
-        self._check('RNNCell', input, (hx,), 1)
+        self._check(input, (hx,))
         pre = F.linear(input, self.weight_ih, self.bias_ih) + F.linear(hx, self.weight_hh,
                                                                        self.bias_hh)
         ret = pre.tanh() if self.nonlinearity == 'tanh' else F.relu(pre)
@@ -647,7 +648,7 @@ class LSTMCell(RNNCellBase):
             hx = (z, z)
         elif not is_batched:
             hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
-        self._check('LSTMCell', input, hx, 2)
+        self._check(input, tuple(hx))
         gates = F.linear(input, self.weight_ih, self.bias_ih) + F.linear(hx[0], self.weight_hh,
                                                                          self.bias_hh)
         i, f, g, o = gates.chunk(4, 1)
@@ -679,7 +680,7 @@ class GRUCell(RNNCellBase):
             hx = _zeros_state(self, input)
         elif not is_batched:
             hx = hx.unsqueeze(0)
-        self._check('GRUCell', input, (hx,), 1)
+        self._check(input, (hx,))
         ir, iz, inn = F.linear(input, self.weight_ih, self.bias_ih).chunk(3, 1)
         hr, hz, hn = F.linear(hx, self.weight_hh, self.bias_hh).chunk(3, 1)
         r = (ir + hr).sigmoid()
