@@ -59,6 +59,24 @@ class device:
 
 CPU = device('cpu')
 CUDA0 = device('cuda', 0)
+
+
+def _raise_malloc_thresholds():
+    """Let glibc's malloc keep freed memory instead of returning it to the OS at once.
+
+    Layers allocate and free buffers of a few hundred KB on every call. With glibc's initial
+    thresholds (mmap above 128 KB, heap trimmed above 128 KB free) each call then maps fresh
+    pages and faults them in, which doubles the time of a small LSTM. glibc raises both
+    thresholds by itself the first time a large mapped block is freed; freeing one untouched
+    16 MB block at import (one mmap/munmap, no page touched) does that up front. Importing
+    PyTorch has the same effect, so without this, benchmarks run next to PyTorch would
+    flatter ember. Harmless with other allocators.
+    """
+    block = np.empty(16 << 20, dtype=np.uint8)
+    del block
+
+
+_raise_malloc_thresholds()
 _cupy = []
 
 

@@ -490,3 +490,14 @@ def test_none_gradient_into_an_inner_node_still_releases_its_inputs():
     y.sum().backward()
     assert a.grad.tolist() == [[2.0, 2.0], [2.0, 2.0]]
     assert b.grad.tolist() == [[12.0, 12.0], [12.0, 12.0]]
+
+
+def test_two_outputs_of_one_node_as_roots():
+    """``grad((a, b), x)`` with ``a, b = x.chunk(2)``: both roots share one node."""
+    x = ember.ones(4, requires_grad=True)
+    a, b = x.chunk(2)
+    (g,) = ember.autograd.grad((a, b), x, (ember.ones(2), ember.full((2,), 2.0)))
+    assert g.tolist() == [1.0, 1.0, 2.0, 2.0]
+    y = x * 3
+    ember.autograd.backward(list(y.chunk(2)), [ember.ones(2), ember.ones(2)])
+    assert x.grad.tolist() == [3.0, 3.0, 3.0, 3.0]

@@ -32,24 +32,6 @@ _PLANS = {}
 _PERMS = {}
 
 
-def _raise_malloc_thresholds():
-    """Let glibc's malloc keep freed memory instead of returning it to the OS at once.
-
-    A layer's buffers (a few hundred KB each) are allocated and freed on every call. With
-    glibc's initial thresholds (mmap above 128 KB, heap trimmed above 128 KB free) each call
-    then maps fresh pages and faults them in, which doubles the time of a small LSTM. glibc
-    raises both thresholds by itself the first time a large mapped block is freed; freeing one
-    untouched 16 MB block here (a single mmap/munmap, no page touched) does that up front.
-    Importing PyTorch has the same effect, so without this, benchmarks against PyTorch would
-    flatter ember. Harmless with other allocators.
-    """
-    block = np.empty(16 << 20, dtype=np.uint8)
-    del block
-
-
-_raise_malloc_thresholds()
-
-
 class Plan:
     """The schedule of one direction over a padded (``packed`` False) or packed batch.
 

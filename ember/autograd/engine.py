@@ -286,8 +286,11 @@ def _collect(roots, targets):
     if targets is None and len(roots) == 1:
         return _count_single_root(roots[0]), None
     deps = {}
-    seen = {id(r) for r in roots}
-    stack = list(roots)
+    seen, stack = set(), []
+    for r in roots:                    # two outputs of one node are one vertex
+        if id(r) not in seen:
+            seen.add(id(r))
+            stack.append(r)
     order = [] if targets is not None else None
     while stack:
         v = stack.pop()
