@@ -45,6 +45,13 @@ def _type_name(t):
             'bfloat16': 'BFloat16'}.get(str(t.dtype).split('.')[-1], str(t.dtype))
 
 
+
+def _uniform_reset(module):
+    """PyTorch's recurrent init: every parameter uniform in ``±1/sqrt(hidden_size)``."""
+    stdv = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    for weight in module.parameters():
+        init.uniform_(weight, -stdv, stdv)
+
 class RNNBase(Module):
     """What ``RNN``, ``LSTM`` and ``GRU`` share: parameters, checks, ``flatten_parameters``.
 
@@ -155,9 +162,7 @@ class RNNBase(Module):
 
     def reset_parameters(self):
         """Every weight and bias uniform in ``±1/sqrt(hidden_size)``, in parameter order."""
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -stdv, stdv)
+        _uniform_reset(self)
 
     # ---- checks (PyTorch's messages) ---------------------------------------------------------
     def check_input(self, input, batch_sizes):
@@ -546,9 +551,7 @@ class RNNCellBase(Module):
 
     def reset_parameters(self):
         """Every weight and bias uniform in ``±1/sqrt(hidden_size)``, in parameter order."""
-        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
-        for weight in self.parameters():
-            init.uniform_(weight, -stdv, stdv)
+        _uniform_reset(self)
 
     def _check(self, input, hx):
         """PyTorch's size checks of a cell's input and states (hx: a tuple of states)."""
