@@ -45,12 +45,12 @@ def _type_name(t):
             'bfloat16': 'BFloat16'}.get(str(t.dtype).split('.')[-1], str(t.dtype))
 
 
-
 def _uniform_reset(module):
     """PyTorch's recurrent init: every parameter uniform in ``±1/sqrt(hidden_size)``."""
     stdv = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
     for weight in module.parameters():
         init.uniform_(weight, -stdv, stdv)
+
 
 class RNNBase(Module):
     """What ``RNN``, ``LSTM`` and ``GRU`` share: parameters, checks, ``flatten_parameters``.
