@@ -16,6 +16,7 @@ from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is
 from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled
 from . import _ops
 from ._printing import set_printoptions, get_printoptions
+from ._threads import get_num_threads, set_num_threads
 
 for _mod in _ops.modules:
     for _name in getattr(_mod, '__all__', ()):
@@ -56,15 +57,6 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 
 def are_deterministic_algorithms_enabled():
     return True
-
-
-def get_num_threads():
-    import os
-    return os.cpu_count() or 1
-
-
-def set_num_threads(n):
-    """Accepted for compatibility (NumPy's BLAS threads are set by environment variables)."""
 
 
 def compile(model=None, **kwargs):

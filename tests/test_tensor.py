@@ -295,3 +295,20 @@ def test_cuda_manual_seed_leaves_cpu_stream_alone():
     ember.cuda.manual_seed_all(5)
     torch.cuda.manual_seed_all(5)
     assert ember.rand(3).tolist() == torch.rand(3).tolist()
+
+
+def test_set_num_threads_round_trip_and_errors():
+    """``set_num_threads`` changes what ``get_num_threads`` reports (and OpenBLAS's count);
+    non-positive counts raise PyTorch's error."""
+    before = ember.get_num_threads()
+    try:
+        ember.set_num_threads(1)
+        assert ember.get_num_threads() == 1
+        a = ember.ones(64, 64)
+        assert float((a @ a)[0, 0]) == 64.0
+    finally:
+        ember.set_num_threads(before)
+    assert ember.get_num_threads() == before
+    for bad in (0, -2, 1.5, True):
+        with pytest.raises(RuntimeError, match='set_num_threads expects a positive integer'):
+            ember.set_num_threads(bad)

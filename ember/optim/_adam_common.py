@@ -19,7 +19,6 @@ to NumPy, called through ctypes: no new dependency), and fall back to NumPy othe
 array([1., 3., 5.])
 """
 import ctypes
-import glob
 import os
 import threading
 import time
@@ -28,10 +27,10 @@ import numpy as np
 
 from .._tensor import Tensor, _make
 from .. import _dtype as D
+from .. import _threads
 
 __all__ = ['check_adam_args', 'hyper', 'new_step', 'fix_step', 'run_kernel', 'scratch',
-           'axpy_', 'axpby_', 'momentum_', 'scal_', 'num_threads',
-           'require_dense']
+           'axpy_', 'axpby_', 'momentum_', 'scal_', 'require_dense']
 
 
 # ---- checks and scalars ------------------------------------------------------------------
@@ -88,18 +87,6 @@ def require_dense(grad, name):
                            + (', please consider SparseAdam instead' if name == 'Adam' else ''))
 
 
-# ---- threads -------------------------------------------------------------------------------
-def num_threads():
-    """Threads for big updates: ``OMP_NUM_THREADS`` if set, else the CPUs this process may use."""
-    env = os.environ.get('OMP_NUM_THREADS', '')
-    try:
-        n = int(env) if env.strip() else len(os.sched_getaffinity(0))
-    except (ValueError, AttributeError):
-        n = os.cpu_count() or 1
-    return max(1, n)
-
-
-_THREADS = num_threads()
 _PAR_MIN = 1 << 17          # elements below which one thread is faster than waking another
 
 
@@ -217,9 +204,9 @@ _getcpu = _load_getcpu()
 
 def _pool():
     global _workers
-    if _workers is None or _workers.pid != os.getpid() or len(_workers.go) < _THREADS - 1 \
-            or _workers.broken:
-        _workers = _Workers(_THREADS - 1)           # none yet, forked, too few or interrupted
+    if _workers is None or _workers.pid != os.getpid() or \
+            len(_workers.go) < _threads.count - 1 or _workers.broken:
+        _workers = _Workers(_threads.count - 1)     # none yet, forked, too few or interrupted
     return _workers
 
 
@@ -295,7 +282,8 @@ def run_kernel(cache, kernel, items, count, cost=1.0):
     array([2., 2., 2.])
     """
     total = sum(arrs[0].size for arrs, _ in items)
-    if _THREADS < 2 or total < _PAR_MIN or items[0][0][0].__class__ is not np.ndarray:
+    threads = _threads.count
+    if threads < 2 or total < _PAR_MIN or items[0][0][0].__class__ is not np.ndarray:
         _run_part(cache, 0, kernel, items, count)
         return
     tune = cache.get(('tune', total))
@@ -315,7 +303,7 @@ def run_kernel(cache, kernel, items, count, cost=1.0):
     start = time.perf_counter()
     if threaded:
         try:
-            parts = _split(items, _THREADS, int(pool.latency * 1e9 / cost))
+            parts = _split(items, threads, int(pool.latency * 1e9 / cost))
             pool.run([lambda k=k, part=part: _run_part(cache, k, kernel, part, count)
                       for k, part in enumerate(parts)])
         finally:
@@ -334,15 +322,7 @@ def _load_blas():
     """``{'saxpy', 'daxpy', 'saxpby', ...}`` from the OpenBLAS NumPy ships with, or None."""
     if os.environ.get('EMBER_NO_BLAS'):
         return None
-    root = os.path.dirname(np.__file__)
-    paths = []
-    for where in (os.path.join(root, os.pardir, 'numpy.libs'), os.path.join(root, '.dylibs')):
-        paths += sorted(glob.glob(os.path.join(where, '*openblas*')))
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
+    for lib in _threads.openblas_libraries():
         for prefix, suffix, cint in (('scipy_cblas_', '64_', ctypes.c_int64),
                                      ('cblas_', '64_', ctypes.c_int64),
                                      ('scipy_cblas_', '', ctypes.c_int),

@@ -320,7 +320,7 @@ def path(request, monkeypatch):
     elif request.param == 'blas' and _adam_common._load_blas() is None:
         pytest.skip("NumPy's bundled OpenBLAS was not found")
     elif request.param == 'threads':       # always split, over 3 threads
-        monkeypatch.setattr(_adam_common, '_THREADS', 3)
+        monkeypatch.setattr(ember._threads, 'count', 3)
         monkeypatch.setattr(_adam_common, '_PAR_MIN', 1)
         monkeypatch.setattr(_adam_common, '_SAMPLES', 10 ** 6)
         monkeypatch.setattr(_adam_common, '_PROBE', 10 ** 7)
@@ -357,7 +357,7 @@ def test_split_covers_every_element():
 
 
 def test_worker_errors_reach_the_caller(monkeypatch):
-    monkeypatch.setattr(_adam_common, '_THREADS', 2)
+    monkeypatch.setattr(ember._threads, 'count', 2)
     pool = _adam_common._pool()
 
     def fail():
