@@ -29,7 +29,7 @@ def compare(title, workload, number, repeat=21, unit='us'):
             best[name] = min(best[name], t)
     print(title)
     for name, t in best.items():
-        extra = f' (threads={libs[name].get_num_threads()})' if name == 'PyTorch' else ''
+        extra = f' (threads={libs[name].get_num_threads()})'
         print(f'  {name:8s}: {t:9.2f} {unit}/iter{extra}')
     ratio = best['ember'] / best['PyTorch'] if 'PyTorch' in best else None
     if ratio is not None:
