@@ -280,6 +280,10 @@ class Unpickler(pickle.Unpickler):
         if allowed is not None:
             return allowed
         if _unsupported_dtype_global(full):
+            if 'BFloat16' in full or full == 'torch.bfloat16':
+                raise NotImplementedError(f'ember.load: {self._name} holds bfloat16 tensors, '
+                                          'which need the optional ml_dtypes package: pip '
+                                          'install "ember[bfloat16]"')
             raise NotImplementedError(f'ember.load: {self._name} holds tensors of a dtype '
                                       f'ember does not support ({full}); convert them in PyTorch '
                                       '(e.g. .float()) and save again')

@@ -24,6 +24,7 @@ _LOCAL_SIGNATURE = 0x04034b50
 _ZIP64_EXTRA = 20                    # the zip64 extra field zipfile adds to big local headers
 _DATE = (1980, 1, 1, 0, 0, 0)        # fixed, so equal objects give equal files
 _CRC_IN_THREAD = 1 << 20             # records at least this big are checked on a worker thread
+ZIP64_FROM = 1 << 31                 # records at least this big get zip64 headers
 
 
 class CheckpointError(RuntimeError):
@@ -52,7 +53,7 @@ class RecordWriter:
         info = zipfile.ZipInfo(f'{self._prefix}/{name}', date_time=_DATE)
         info.compress_type = zipfile.ZIP_STORED
         size = len(data)
-        big = size >= (1 << 31)
+        big = size >= ZIP64_FROM
         start = self._fp.tell() + _LOCAL_HEADER.size + len(info.filename.encode()) + 4
         if big:
             start += _ZIP64_EXTRA

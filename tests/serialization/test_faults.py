@@ -220,3 +220,31 @@ def test_values_survive_byte_for_byte(tmp_path):
     path = tmp_path / 'a.pt'
     ember.save(ember.tensor(a), path)
     assert np.array_equal(ember.load(path).numpy(), a)
+
+
+def test_zip64_records_stay_aligned_and_readable(tmp_path, monkeypatch):
+    """Records past 2 GB get zip64 headers; checked here by lowering the threshold."""
+    from ember import _checkpoint_zip
+    monkeypatch.setattr(_checkpoint_zip, 'ZIP64_FROM', 16)
+    path = tmp_path / 'big.pt'
+    obj = {'w': ember.arange(100.), 'b': ember.ones(3, dtype=ember.int64)}
+    ember.save(obj, path)
+    data = path.read_bytes()
+    for name in ('data/0', 'data/1', 'data.pkl'):
+        start, _ = record_span(data, name)
+        assert start % 64 == 0, name
+    assert ember.load(path)['w'].tolist() == list(map(float, range(100)))
+    torch = pytest.importorskip('torch')
+    assert torch.load(path)['b'].tolist() == [1, 1, 1]
+
+
+def test_bfloat16_without_ml_dtypes_names_the_extra(tmp_path, monkeypatch):
+    torch = pytest.importorskip('torch')
+    path = tmp_path / 'bf.pt'
+    torch.save({'w': torch.ones(2, dtype=torch.bfloat16)}, path)
+    from ember import _checkpoint_unpickle
+    allowed = {k: v for k, v in _checkpoint_unpickle.allowed_globals().items()
+               if 'BFloat16' not in k and k != 'torch.bfloat16'}
+    monkeypatch.setattr(_checkpoint_unpickle, 'allowed_globals', lambda: allowed)
+    with pytest.raises(NotImplementedError, match=r'ml_dtypes.*ember\[bfloat16\]'):
+        ember.load(path)
