@@ -1,2 +1,2 @@
-"""``ember.utils``: hooks (data loading arrives with ember.utils.data)."""
-from . import hooks
+"""``ember.utils``: hooks and data loading (``ember.utils.data``)."""
+from . import hooks, data

@@ -1,0 +1,2 @@
+"""``ember.vision.datasets``: MNIST-style IDX datasets, image folders and the bundled Digits."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""``ember.vision.transforms``: image transforms as torchvision.transforms."""
+__all__ = []
