@@ -1,5 +1,5 @@
 """``ember.utils.data``: datasets, samplers, collation and the DataLoader, as torch.utils.data.
 
->>> from ember.utils.data import TensorDataset
+>>> import ember.utils.data
 """
 __all__ = []
