@@ -1,5 +1,17 @@
 """``ember.utils.data``: datasets, samplers, collation and the DataLoader, as torch.utils.data.
 
->>> import ember.utils.data
+>>> from ember.utils.data import TensorDataset, BatchSampler
+>>> len(TensorDataset(ember.zeros(3, 2)))
+3
 """
-__all__ = []
+from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset,
+                      Subset, TensorDataset, random_split)
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
+                      SubsetRandomSampler, WeightedRandomSampler)
+from .distributed import DistributedSampler
+from ._collate import default_collate, default_convert
+
+__all__ = ['BatchSampler', 'ChainDataset', 'ConcatDataset', 'Dataset', 'DistributedSampler',
+           'IterableDataset', 'RandomSampler', 'Sampler', 'SequentialSampler', 'StackDataset',
+           'Subset', 'SubsetRandomSampler', 'TensorDataset', 'WeightedRandomSampler',
+           'default_collate', 'default_convert', 'random_split']
