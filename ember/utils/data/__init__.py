@@ -10,8 +10,11 @@ from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
                       SubsetRandomSampler, WeightedRandomSampler)
 from .distributed import DistributedSampler
 from ._collate import default_collate, default_convert
+from .dataloader import DataLoader
+from ._worker import get_worker_info
 
-__all__ = ['BatchSampler', 'ChainDataset', 'ConcatDataset', 'Dataset', 'DistributedSampler',
+__all__ = ['BatchSampler', 'ChainDataset', 'ConcatDataset', 'DataLoader', 'Dataset',
+           'DistributedSampler', 'get_worker_info',
            'IterableDataset', 'RandomSampler', 'Sampler', 'SequentialSampler', 'StackDataset',
            'Subset', 'SubsetRandomSampler', 'TensorDataset', 'WeightedRandomSampler',
            'default_collate', 'default_convert', 'random_split']
