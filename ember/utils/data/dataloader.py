@@ -9,7 +9,7 @@ the global random stream after an epoch equal PyTorch's for the same seed.
 >>> ember.manual_seed(0)
 <ember.random.Generator object at ...>
 >>> [b.tolist() for b in DataLoader(range(10), batch_size=4, shuffle=True)]
-[[4, 1, 7, 5], [3, 9, 0, 8], [6, 2]]
+[[6, 7, 1, 4], [2, 0, 9, 8], [3, 5]]
 """
 import itertools
 import multiprocessing
