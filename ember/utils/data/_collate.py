@@ -10,12 +10,14 @@ named tuples, tuples and lists; ``default_convert`` only turns NumPy data into t
 """
 import collections.abc
 import copy
+import functools
 import re
 
 import numpy as np
 
 import ember
 from ember._ops._base import Tensor, wrap, STATE
+from ember._dtype import from_numpy_dtype
 
 __all__ = ['collate', 'default_collate', 'default_collate_fn_map', 'default_convert',
            'collate_tensor_fn', 'collate_numpy_array_fn', 'collate_numpy_scalar_fn',
@@ -50,6 +52,8 @@ def default_convert(data):
         if (elem_type.__name__ == 'ndarray'
                 and np_str_obj_array_pattern.search(data.dtype.str) is not None):
             return data
+        if isinstance(data, np.generic) and not isinstance(data, np.object_):
+            return ember.from_numpy(np.asarray(data))  # keeps the scalar's dtype (int16, ...)
         return ember.as_tensor(data)
     if isinstance(data, _Mapping):
         try:
@@ -196,7 +200,11 @@ def collate_numpy_scalar_fn(batch, *, collate_fn_map=None):
     t0 = batch[0].__class__
     if all(b.__class__ is t0 for b in batch):
         return ember.from_numpy(np.array(batch))
-    return ember.as_tensor(batch)
+    try:  # mixed scalar types: PyTorch promotes their dtypes with its own rules
+        dt = functools.reduce(ember.promote_types, {from_numpy_dtype(b.dtype) for b in batch})
+    except (AttributeError, TypeError):
+        return ember.as_tensor(batch)
+    return ember.from_numpy(np.array(batch, dtype=dt.np))
 
 
 def collate_float_fn(batch, *, collate_fn_map=None):
