@@ -8,9 +8,8 @@ import bisect
 import itertools
 import math
 import warnings
-from typing import Generic, Iterable, Sequence, TypeVar
+from typing import Generic, Iterable, TypeVar
 
-import ember
 from ember import default_generator, randperm
 
 __all__ = ['ChainDataset', 'ConcatDataset', 'Dataset', 'IterableDataset', 'StackDataset',

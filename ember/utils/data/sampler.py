@@ -7,7 +7,7 @@ so after the same ``manual_seed`` the indices are identical to PyTorch's.
 [[0, 1], [2, 3], [4]]
 """
 import itertools
-from typing import Generic, Iterable, Iterator, Sequence, Sized, TypeVar
+from typing import Generic, Iterator, Sequence, Sized, TypeVar
 
 import ember
 
