@@ -12,10 +12,7 @@ Transform: <built-in function abs>
 """
 import os
 
-try:
-    from ember.utils.data.dataset import Dataset
-except ImportError:  # pragma: no cover - only while ember.utils.data is being written
-    Dataset = object
+from ember.utils.data.dataset import Dataset
 
 __all__ = ['VisionDataset', 'StandardTransform']
 
