@@ -192,8 +192,13 @@ class DatasetFolder(VisionDataset):
 def pil_loader(path):
     """Open an image file with pillow and convert it to RGB.
 
-    >>> pil_loader('photo.png')  # doctest: +SKIP
-    <PIL.Image.Image image mode=RGB size=32x32>
+    >>> import os, tempfile
+    >>> from PIL import Image
+    >>> path = os.path.join(tempfile.mkdtemp(), 'grey.png')
+    >>> Image.new('L', (4, 3), 200).save(path)
+    >>> img = pil_loader(path)
+    >>> img.mode, img.size, img.getpixel((0, 0))
+    ('RGB', (4, 3), (200, 200, 200))
     """
     Image = _require_pil_image('Loading image files')
     with open(path, 'rb') as f:
@@ -204,8 +209,8 @@ def pil_loader(path):
 def default_loader(path):
     """The loader ImageFolder uses by default: :func:`pil_loader` (an RGB PIL image).
 
-    >>> default_loader('photo.png')  # doctest: +SKIP
-    <PIL.Image.Image image mode=RGB size=32x32>
+    >>> default_loader is not pil_loader and default_loader.__name__
+    'default_loader'
     """
     return pil_loader(path)
 
@@ -216,9 +221,15 @@ class ImageFolder(DatasetFolder):
     ``imgs`` is another name for ``samples``. Needs pillow (``pip install "ember[vision]"``)
     unless you pass your own ``loader``.
 
-    >>> ds = ImageFolder('flowers/train')  # doctest: +SKIP
-    >>> ds.classes, ds[0]  # doctest: +SKIP
-    (['daisy', 'rose'], (<PIL.Image.Image image mode=RGB size=64x64>, 0))
+    >>> import os, tempfile
+    >>> from PIL import Image
+    >>> root = tempfile.mkdtemp()
+    >>> for name in ('rose', 'daisy'):
+    ...     os.mkdir(os.path.join(root, name))
+    ...     Image.new('RGB', (5, 4)).save(os.path.join(root, name, '1.png'))
+    >>> ds = ImageFolder(root)
+    >>> ds.classes, ds.targets, ds[1]  # doctest: +ELLIPSIS
+    (['daisy', 'rose'], [0, 1], (<PIL.Image.Image image mode=RGB size=5x4 at ...>, 1))
     """
 
     def __init__(self, root, transform=None, target_transform=None, loader=default_loader,
