@@ -1,0 +1,137 @@
+"""Tensor resizing for ``ember.vision.transforms``, including torchvision's default antialiasing.
+
+``F.resize`` on a tensor calls ``torch.nn.functional.interpolate(..., antialias=True)`` for
+bilinear and bicubic modes. ember's ``interpolate`` has no antialiasing, so the separable
+antialiased resampler lives here: per output pixel a filter window (triangle for bilinear,
+Keys cubic with a = -0.5 for bicubic, widened by the downscale factor) with weights computed
+in the image's float dtype exactly as ATen does, applied along the width and then the height.
+
+>>> from ember.vision.transforms._resize import resize
+>>> resize(ember.ones(1, 4, 4), [2, 2], 'bilinear', True)
+tensor([[[1., 1.],
+         [1., 1.]]])
+"""
+import numpy as np
+
+import ember
+from ember._device import xp_of
+from ember._tensor import _make
+
+from ._functional_tensor import _assert_image_tensor, _cast_squeeze_in, _cast_squeeze_out
+
+
+def _bilinear_filter(x):
+    x = np.abs(x)
+    return np.where(x < 1.0, 1.0 - x, 0.0).astype(x.dtype)
+
+
+def _bicubic_filter(x):
+    # Keys' cubic convolution with a = -0.5 (PIL's and ATen's antialiasing coefficient)
+    t = x.dtype.type
+    a = t(-0.5)
+    x = np.abs(x)
+    near = ((a + t(2)) * x - (a + t(3))) * x * x + t(1)
+    far = ((a * x - t(5) * a) * x + t(8) * a) * x - t(4) * a
+    return np.where(x < 1.0, near, np.where(x < 2.0, far, t(0))).astype(x.dtype)
+
+
+_FILTERS = {'bilinear': (2, _bilinear_filter), 'bicubic': (4, _bicubic_filter)}
+_WEIGHTS_CACHE = {}
+
+
+def _aa_weights(in_size, out_size, mode, np_dtype):
+    """(first input index, weights) of each output pixel along one axis, in ATen's arithmetic."""
+    key = (in_size, out_size, mode, np_dtype)
+    hit = _WEIGHTS_CACHE.get(key)
+    if hit is not None:
+        return hit
+    interp_size, filt = _FILTERS[mode]
+    t = np_dtype.type
+    scale = t(in_size) / t(out_size)
+    if scale >= 1.0:
+        support = t((interp_size * 0.5) * float(scale))
+        invscale = t(1.0 / float(scale))
+    else:
+        support = t(interp_size * 0.5)
+        invscale = t(1.0)
+    taps = int(np.ceil(support)) * 2 + 1
+    i = np.arange(out_size)
+    center = (float(scale) * (i + 0.5)).astype(np_dtype)
+    xmin = np.maximum(np.trunc((center - support).astype(np.float64) + 0.5).astype(np.int64), 0)
+    xmax = np.trunc((center + support).astype(np.float64) + 0.5).astype(np.int64)
+    xsize = np.clip(np.minimum(xmax, in_size) - xmin, 0, taps)
+    w = np.zeros((out_size, taps), np_dtype)
+    for j in range(taps):
+        d = ((j + xmin).astype(np_dtype) - center).astype(np.float64)
+        arg = ((d + 0.5) * float(invscale)).astype(np_dtype)
+        w[:, j] = np.where(j < xsize, filt(arg), 0)
+    total = w[:, 0].copy()
+    for j in range(1, taps):
+        total += w[:, j]
+    safe = np.where(total != 0, total, 1).astype(np_dtype)
+    w /= safe[:, None]
+    # drop taps no output pixel uses
+    used = int(xsize.max()) if out_size else 0
+    hit = (xmin, w[:, :max(used, 1)])
+    _WEIGHTS_CACHE[key] = hit
+    if len(_WEIGHTS_CACHE) > 256:
+        _WEIGHTS_CACHE.pop(next(iter(_WEIGHTS_CACHE)))
+    return hit
+
+
+def _aa_axis(arr, axis, out_size, mode):
+    """Antialiased resampling of ``arr`` (a float NumPy/CuPy array) along ``axis``."""
+    xp = xp_of(arr)
+    in_size = arr.shape[axis]
+    xmin, w = _aa_weights(in_size, out_size, mode, arr.dtype)
+    src = xp.moveaxis(arr, axis, -1)
+    idx = np.minimum(xmin[:, None] + np.arange(w.shape[1]), in_size - 1)
+    if xp is not np:
+        idx, w = xp.asarray(idx), xp.asarray(w)
+    out = src[..., idx[:, 0]] * w[:, 0]
+    for j in range(1, w.shape[1]):
+        out += src[..., idx[:, j]] * w[:, j]
+    return xp.moveaxis(out, -1, axis)
+
+
+def _interpolate_aa(img, size, mode):
+    arr = img._data
+    if arr.shape[-1] != size[1]:
+        arr = _aa_axis(arr, -1, size[1], mode)
+    if arr.shape[-2] != size[0]:
+        arr = _aa_axis(arr, -2, size[0], mode)
+    out = _make(xp_of(arr).ascontiguousarray(arr))
+    if img.requires_grad:
+        raise NotImplementedError('resize with antialias=True does not support autograd in ember; '
+                                  'use antialias=False for a differentiable resize')
+    return out
+
+
+def resize(img, size, interpolation='bilinear', antialias=True):
+    """Resize a (..., H, W) tensor to ``size`` = [h, w] as torchvision's tensor backend does."""
+    _assert_image_tensor(img)
+    size = list(size)
+    if antialias is None:
+        antialias = False
+    if antialias and interpolation not in ('bilinear', 'bicubic'):
+        antialias = False           # irrelevant for the other modes, as in torchvision
+    shape = img.shape
+    if img.ndim > 4:                 # interpolate works on (N, C, H, W)
+        img = img.reshape(-1, *shape[-3:])
+    out, need_cast, need_squeeze, out_dtype = _cast_squeeze_in(img, [ember.float32, ember.float64])
+    if img.ndim == 2:
+        out = out.unsqueeze(0)
+    if antialias:
+        out = _interpolate_aa(out, size, interpolation)
+    else:
+        align = False if interpolation in ('bilinear', 'bicubic') else None
+        out = ember.nn.functional.interpolate(out, size=size, mode=interpolation,
+                                              align_corners=align)
+    if interpolation == 'bicubic' and out_dtype == ember.uint8:
+        out = out.clamp(min=0, max=255)
+    if img.ndim == 2:
+        out = out.squeeze(0)
+    out = _cast_squeeze_out(out, need_cast, need_squeeze, out_dtype)
+    if len(shape) > 4:
+        out = out.reshape(*shape[:-2], *out.shape[-2:])
+    return out
