@@ -312,3 +312,17 @@ def test_set_num_threads_round_trip_and_errors():
     for bad in (0, -2, 1.5, True):
         with pytest.raises(RuntimeError, match='set_num_threads expects a positive integer'):
             ember.set_num_threads(bad)
+
+
+@pytest.mark.parametrize('make', ['tensor', 'as_tensor'])
+def test_dtype_inference_with_numpy_scalars_matches_torch(make):
+    """NumPy scalars keep their dtype and combine with Python numbers by type promotion."""
+    torch = pytest.importorskip('torch')
+    cases = [np.int16(3), np.uint8(7), np.bool_(True), np.float64(2), [np.uint8(1), np.int8(2)],
+             [np.float32(1), 2], [2, np.float32(1)], [np.int16(1), np.int16(2)],
+             [True, np.uint8(3)], [2.5, np.float64(1)], [np.float16(1), 2.5], [np.int32(1), 2.5],
+             [[1, 2], [3, 4]], [1.5, 2], [True, 2], [[np.int8(1)], [np.int8(2)]]]
+    for v in cases:
+        t, e = getattr(torch, make)(v), getattr(ember, make)(v)
+        assert str(e.dtype) == str(t.dtype), (v, e.dtype, t.dtype)
+        assert e.tolist() == t.tolist(), v

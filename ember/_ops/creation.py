@@ -5,6 +5,7 @@ torch.int64
 >>> ember.zeros(2, 3).shape
 torch.Size([2, 3])
 """
+import itertools
 import math
 import numbers
 import warnings
@@ -47,10 +48,22 @@ def _array_from_data(data, dtype=None):
         if arr.dtype == object:
             _raise_bad_data(data)
         kind = arr.dtype.kind
-        if kind == 'f' and dtype is None and not _holds_numpy(data):
-            arr = arr.astype(D._default[0].np)   # with a dtype, Python floats cast once, directly
-        elif kind in 'iu' and arr.dtype != np.int64 and not _holds_numpy(data):
-            arr = arr.astype(np.int64)
+        if arr.dtype == np.uint64:
+            raise ValueError('Overflow when unpacking long long (an integer does not fit in '
+                             'int64)')
+        if arr.dtype == np.float64 and dtype is None:
+            # Python floats give the default dtype, NumPy float64 scalars float64, and NumPy
+            # float32/float16 scalars mixed with Python numbers their own type: NumPy's
+            # float64 alone cannot tell these apart. (Integer and smaller float results are
+            # PyTorch's already: only NumPy scalars produce them, promoted as PyTorch does.)
+            if data.__class__ is float:
+                want = D._default[0]
+            elif arr.size <= _EXACT_LIMIT or _holds_numpy(data):
+                want = D._default[0] if _python_numbers_only(data) else _inferred_dtype(data)
+            else:
+                want = D._default[0]
+            if want is not None and want.np != arr.dtype:
+                arr = arr.astype(want.np)
         elif kind in 'US':
             raise TypeError("new(): invalid data type 'str'")
         elif kind == 'c':
@@ -63,12 +76,62 @@ def _array_from_data(data, dtype=None):
 
 
 def _holds_numpy(data):
-    """Whether nested lists hold NumPy floats, arrays or Tensors (judged by the first element),
+    """Whether nested lists hold NumPy scalars, arrays or Tensors (judged by the first element),
     whose dtype is kept instead of Python's float -> default dtype, int -> int64."""
     x = data
     while isinstance(x, (list, tuple)) and x:
         x = x[0]
-    return isinstance(x, (np.floating, np.ndarray, Tensor))
+    return isinstance(x, (np.generic, np.ndarray, Tensor))
+
+
+_EXACT_LIMIT = 1 << 16    # float data up to this size has its leaf types checked exactly
+_PY_NUMBERS = frozenset((bool, int, float))
+_SEQUENCES = frozenset((list, tuple))
+_chain = itertools.chain.from_iterable
+
+
+def _python_numbers_only(data):
+    """Whether the leaves of nested lists/tuples are all Python bools, ints and floats (the
+    common case, where NumPy's inference plus the int64/default-float rules are PyTorch's).
+    Types are collected level by level with ``map(type, ...)`` at C speed."""
+    level = data if isinstance(data, (list, tuple)) else (data,)
+    while level:
+        types = set(map(type, level))
+        if types <= _PY_NUMBERS:
+            return True
+        if not types <= _SEQUENCES:
+            return False
+        level = list(_chain(level))
+    return True
+
+
+def _inferred_dtype(data):
+    """PyTorch's dtype for nested data: every leaf's type (bool, int -> int64, float -> the
+    default dtype, a NumPy scalar/array or Tensor -> its dtype) combined by type promotion;
+    None when a leaf is of another kind (the caller then reports it)."""
+    result, stack = None, [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+            continue
+        if isinstance(x, (np.ndarray, np.generic)):       # before float: np.float64 is one
+            try:
+                d = D.from_numpy_dtype(x.dtype)
+            except TypeError:
+                return None
+        elif isinstance(x, bool):
+            d = D.bool
+        elif isinstance(x, int):
+            d = D.int64
+        elif isinstance(x, float):
+            d = D._default[0]
+        elif isinstance(x, Tensor):
+            d = x.dtype
+        else:
+            return None
+        result = d if result is None else D.promote_types(result, d)
+    return result
 
 
 def _raise_bad_data(data):
