@@ -326,3 +326,9 @@ def test_dtype_inference_with_numpy_scalars_matches_torch(make):
         t, e = getattr(torch, make)(v), getattr(ember, make)(v)
         assert str(e.dtype) == str(t.dtype), (v, e.dtype, t.dtype)
         assert e.tolist() == t.tolist(), v
+
+
+def test_integer_past_int64_raises_instead_of_wrapping():
+    with pytest.raises(ValueError, match='Overflow when unpacking long long'):
+        ember.tensor([2 ** 63])
+    assert ember.tensor([2 ** 63 - 1]).tolist() == [2 ** 63 - 1]
