@@ -20,19 +20,28 @@ from ember._tensor import _make
 from ._functional_tensor import _assert_image_tensor, _cast_squeeze_in, _cast_squeeze_out
 
 
+def _fma(a, b, c, dtype):
+    """a * b + c rounded once to float32 (computed exactly in float64, then rounded)."""
+    if dtype == np.float32:
+        return (a.astype(np.float64) * b + c).astype(np.float32)
+    return a * b + c
+
+
 def _bilinear_filter(x):
     x = np.abs(x)
     return np.where(x < 1.0, 1.0 - x, 0.0).astype(x.dtype)
 
 
 def _bicubic_filter(x):
-    # Keys' cubic convolution with a = -0.5 (PIL's and ATen's antialiasing coefficient)
-    t = x.dtype.type
+    # Keys' cubic convolution with a = -0.5 (PIL's and ATen's antialiasing coefficient);
+    # ATen's compiled kernel fuses these multiply-adds, so they round once here as well
+    dt = x.dtype
+    t = dt.type
     a = t(-0.5)
     x = np.abs(x)
-    near = ((a + t(2)) * x - (a + t(3))) * x * x + t(1)
-    far = ((a * x - t(5) * a) * x + t(8) * a) * x - t(4) * a
-    return np.where(x < 1.0, near, np.where(x < 2.0, far, t(0))).astype(x.dtype)
+    near = _fma(_fma(x, a + t(2), -(a + t(3)), dt) * x, x, t(1), dt)
+    far = _fma(_fma(_fma(x, a, -(t(5) * a), dt), x, t(8) * a, dt), x, -(t(4) * a), dt)
+    return np.where(x < 1.0, near, np.where(x < 2.0, far, t(0))).astype(dt)
 
 
 _FILTERS = {'bilinear': (2, _bilinear_filter), 'bicubic': (4, _bicubic_filter)}
@@ -40,7 +49,8 @@ _WEIGHTS_CACHE = {}
 
 
 def _aa_weights(in_size, out_size, mode, np_dtype):
-    """(first input index, weights) of each output pixel along one axis, in ATen's arithmetic."""
+    """(first input index, taps used, weights) of each output pixel along one axis, in ATen's
+    float arithmetic."""
     key = (in_size, out_size, mode, np_dtype)
     hit = _WEIGHTS_CACHE.get(key)
     if hit is not None:
@@ -70,9 +80,8 @@ def _aa_weights(in_size, out_size, mode, np_dtype):
         total += w[:, j]
     safe = np.where(total != 0, total, 1).astype(np_dtype)
     w /= safe[:, None]
-    # drop taps no output pixel uses
-    used = int(xsize.max()) if out_size else 0
-    hit = (xmin, w[:, :max(used, 1)])
+    used = max(int(xsize.max()) if out_size else 1, 1)
+    hit = (xmin, xsize, w[:, :used])
     _WEIGHTS_CACHE[key] = hit
     if len(_WEIGHTS_CACHE) > 256:
         _WEIGHTS_CACHE.pop(next(iter(_WEIGHTS_CACHE)))
@@ -80,31 +89,42 @@ def _aa_weights(in_size, out_size, mode, np_dtype):
 
 
 def _aa_axis(arr, axis, out_size, mode):
-    """Antialiased resampling of ``arr`` (a float NumPy/CuPy array) along ``axis``."""
+    """Antialiased resampling of ``arr`` (a float NumPy/CuPy array) along ``axis``.
+
+    Each output is ``sum_j src[xmin + j] * w[j]`` accumulated in order; ATen's compiled loop
+    adds the taps of its 4-way unrolled part with separate roundings and the remaining taps
+    with fused multiply-adds, which is reproduced so float32 results match bit for bit."""
     xp = xp_of(arr)
     in_size = arr.shape[axis]
-    xmin, w = _aa_weights(in_size, out_size, mode, arr.dtype)
+    xmin, xsize, w = _aa_weights(in_size, out_size, mode, arr.dtype)
     src = xp.moveaxis(arr, axis, -1)
     idx = np.minimum(xmin[:, None] + np.arange(w.shape[1]), in_size - 1)
+    unrolled = 4 * ((xsize - 1) // 4)          # taps 1..unrolled: multiply, then add
+    fused = arr.dtype == np.float32
     if xp is not np:
-        idx, w = xp.asarray(idx), xp.asarray(w)
+        idx, w, unrolled = xp.asarray(idx), xp.asarray(w), xp.asarray(unrolled)
     out = src[..., idx[:, 0]] * w[:, 0]
     for j in range(1, w.shape[1]):
-        out += src[..., idx[:, j]] * w[:, j]
+        s = src[..., idx[:, j]]
+        plain = out + s * w[:, j]
+        if fused:
+            fma = (s.astype(xp.float64) * w[:, j] + out).astype(xp.float32)
+            out = xp.where(j <= unrolled, plain, fma)
+        else:
+            out = plain
     return xp.moveaxis(out, -1, axis)
 
 
 def _interpolate_aa(img, size, mode):
+    if img.requires_grad:
+        raise NotImplementedError('resize with antialias=True does not support autograd in ember; '
+                                  'use antialias=False for a differentiable resize')
     arr = img._data
     if arr.shape[-1] != size[1]:
         arr = _aa_axis(arr, -1, size[1], mode)
     if arr.shape[-2] != size[0]:
         arr = _aa_axis(arr, -2, size[0], mode)
-    out = _make(xp_of(arr).ascontiguousarray(arr))
-    if img.requires_grad:
-        raise NotImplementedError('resize with antialias=True does not support autograd in ember; '
-                                  'use antialias=False for a differentiable resize')
-    return out
+    return _make(xp_of(arr).ascontiguousarray(arr))
 
 
 def resize(img, size, interpolation='bilinear', antialias=True):
