@@ -326,3 +326,21 @@ def test_random_crop_padding_and_pad_if_needed():
     with pytest.raises(ValueError, match=r'Required crop size \(3, 3\) is larger than input '
                                          r'image size \(2, 2\)'):
         T.RandomCrop(3)(t)
+
+
+def test_five_and_ten_crop():
+    pil, t = _both(_img3x4())
+    tl, tr, bl, br, center = T.FiveCrop(2)(t)
+    assert [tl.tolist(), tr.tolist(), bl.tolist(), br.tolist(), center.tolist()] == [
+        [[[0, 1], [4, 5]]], [[[2, 3], [6, 7]]], [[[4, 5], [8, 9]]], [[[6, 7], [10, 11]]],
+        [[[1, 2], [5, 6]]]]
+    crops = T.TenCrop((2, 3))(t)
+    assert len(crops) == 10 and crops[5].tolist() == F.hflip(t)[..., :2, :3].tolist()
+    vcrops = F.ten_crop(t, 2, vertical_flip=True)
+    assert vcrops[5].tolist() == F.vflip(t)[..., :2, :2].tolist()
+    for a, b in zip(T.TenCrop(2)(pil), T.TenCrop(2)(t)):
+        np.testing.assert_array_equal(_pil_np(a), _np(b))
+    assert repr(T.FiveCrop(3)) == 'FiveCrop(size=(3, 3))'
+    with pytest.raises(ValueError, match=r'Requested crop size \(4, 4\) is bigger than input '
+                                         r'size \(3, 4\)'):
+        F.five_crop(t, 4)

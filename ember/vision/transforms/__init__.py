@@ -10,7 +10,7 @@ Random transforms draw from ember's generator exactly as torchvision draws from 
 tensor([[[-1.,  1.]]])
 """
 from . import functional
-from .functional import InterpolationMode
+from .functional import InterpolationMode  # noqa: F401
 from .transforms import *  # noqa: F401,F403
 from .transforms import __all__ as _all
 

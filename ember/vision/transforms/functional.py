@@ -24,6 +24,7 @@ from . import _functional_pil as F_pil, _functional_tensor as F_t, _geometry, _r
 __all__ = ['InterpolationMode', 'get_dimensions', 'get_image_size', 'get_image_num_channels',
            'to_tensor', 'pil_to_tensor', 'convert_image_dtype', 'to_pil_image', 'normalize',
            'resize', 'pad', 'crop', 'center_crop', 'resized_crop', 'hflip', 'vflip', 'rotate',
+           'five_crop', 'ten_crop',
            'affine', 'to_grayscale', 'rgb_to_grayscale', 'adjust_brightness', 'adjust_contrast',
            'adjust_saturation', 'adjust_hue', 'gaussian_blur', 'erase']
 
@@ -374,6 +375,48 @@ def vflip(img):
     if not isinstance(img, Tensor):
         return F_pil.vflip(img)
     return F_t.vflip(img)
+
+
+def five_crop(img, size):
+    """The four corner crops and the central crop: (top-left, top-right, bottom-left,
+    bottom-right, center).
+
+    >>> [c.tolist() for c in five_crop(ember.arange(9).view(1, 3, 3), 1)]
+    [[[[0]]], [[[2]]], [[[6]]], [[[8]]], [[[4]]]]
+    """
+    if isinstance(size, numbers.Number):
+        size = (int(size), int(size))
+    elif isinstance(size, (tuple, list)) and len(size) == 1:
+        size = (size[0], size[0])
+    if len(size) != 2:
+        raise ValueError('Please provide only two dimensions (h, w) for size.')
+    _, image_height, image_width = get_dimensions(img)
+    crop_height, crop_width = size
+    if crop_width > image_width or crop_height > image_height:
+        raise ValueError(f'Requested crop size {size} is bigger than input size '
+                         f'{(image_height, image_width)}')
+    tl = crop(img, 0, 0, crop_height, crop_width)
+    tr = crop(img, 0, image_width - crop_width, crop_height, crop_width)
+    bl = crop(img, image_height - crop_height, 0, crop_height, crop_width)
+    br = crop(img, image_height - crop_height, image_width - crop_width, crop_height, crop_width)
+    return tl, tr, bl, br, center_crop(img, [crop_height, crop_width])
+
+
+def ten_crop(img, size, vertical_flip=False):
+    """``five_crop`` of the image, then of its horizontally (or vertically) flipped copy.
+
+    >>> len(ten_crop(ember.zeros(1, 4, 4), 2))
+    10
+    """
+    if isinstance(size, numbers.Number):
+        size = (int(size), int(size))
+    elif isinstance(size, (tuple, list)) and len(size) == 1:
+        size = (size[0], size[0])
+    if len(size) != 2:
+        raise ValueError('Please provide only two dimensions (h, w) for size.')
+    first_five = five_crop(img, size)
+    img = vflip(img) if vertical_flip else hflip(img)
+    return first_five + five_crop(img, size)
 
 
 def _check_fill(fill):

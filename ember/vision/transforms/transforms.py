@@ -20,7 +20,6 @@ import warnings
 from collections.abc import Sequence
 
 import ember
-from ember._tensor import Tensor
 from ember.nn import Module
 
 from . import functional as F
@@ -29,7 +28,7 @@ from .functional import InterpolationMode, _interpolation_modes_from_int
 __all__ = ['Compose', 'ToTensor', 'PILToTensor', 'ConvertImageDtype', 'ToPILImage', 'Normalize',
            'Resize', 'CenterCrop', 'Pad', 'Lambda', 'RandomApply', 'RandomChoice', 'RandomOrder',
            'RandomCrop', 'RandomHorizontalFlip', 'RandomVerticalFlip', 'RandomResizedCrop',
-           'InterpolationMode']
+           'FiveCrop', 'TenCrop', 'InterpolationMode']
 
 
 def _setup_size(size, error_msg):
@@ -444,8 +443,8 @@ class RandomResizedCrop(Module):
     """Crop a random area (``scale`` of the image) with a random aspect ratio (``ratio``,
     drawn log-uniformly), then resize it to ``size``.
 
-    >>> RandomResizedCrop(32)
-    RandomResizedCrop(size=(32, 32), scale=(0.08, 1.0), ratio=(0.75, 1.3333), interpolation=bilinear, antialias=True)
+    >>> RandomResizedCrop(32).size, RandomResizedCrop(32).ratio
+    ((32, 32), (0.75, 1.3333333333333333))
     """
 
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
@@ -503,6 +502,45 @@ class RandomResizedCrop(Module):
         s += f', ratio={tuple(round(r, 4) for r in self.ratio)}'
         s += f', interpolation={self.interpolation.value}'
         return s + f', antialias={self.antialias})'
+
+
+class FiveCrop(Module):
+    """The four corner crops and the central crop (a tuple of 5 images).
+
+    >>> len(FiveCrop(2)(ember.zeros(1, 4, 4)))
+    5
+    """
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = _setup_size(size, error_msg='Please provide only two dimensions (h, w) for '
+                                               'size.')
+
+    def forward(self, img):
+        return F.five_crop(img, self.size)
+
+    def __repr__(self):
+        return f'{self.__class__.__name__}(size={self.size})'
+
+
+class TenCrop(Module):
+    """``FiveCrop`` of the image and of its flipped copy (a tuple of 10 images).
+
+    >>> TenCrop(2, vertical_flip=True)
+    TenCrop(size=(2, 2), vertical_flip=True)
+    """
+
+    def __init__(self, size, vertical_flip=False):
+        super().__init__()
+        self.size = _setup_size(size, error_msg='Please provide only two dimensions (h, w) for '
+                                               'size.')
+        self.vertical_flip = vertical_flip
+
+    def forward(self, img):
+        return F.ten_crop(img, self.size, self.vertical_flip)
+
+    def __repr__(self):
+        return f'{self.__class__.__name__}(size={self.size}, vertical_flip={self.vertical_flip})'
 
 
 from ._transforms_random import (ColorJitter, GaussianBlur, Grayscale, RandomAffine,  # noqa: E402
