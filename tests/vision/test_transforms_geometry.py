@@ -344,3 +344,17 @@ def test_five_and_ten_crop():
     with pytest.raises(ValueError, match=r'Requested crop size \(4, 4\) is bigger than input '
                                          r'size \(3, 4\)'):
         F.five_crop(t, 4)
+
+
+@pytest.mark.parametrize('mode', ['bilinear', 'bicubic'])
+def test_resize_antialias_gradient_matches_torch(mode):
+    a = np.random.default_rng(11).random((1, 2, 9, 7)).astype(np.float32)
+    x = ember.from_numpy(a.copy()).requires_grad_()
+    y = F.resize(x, [4, 5], interpolation=IM(mode))
+    (y * ember.arange(20.0).view(4, 5)).sum().backward()
+    tx = torch.from_numpy(a.copy()).requires_grad_()
+    ty = torch.nn.functional.interpolate(tx, size=(4, 5), mode=mode, align_corners=False,
+                                         antialias=True)
+    (ty * torch.arange(20.0).view(4, 5)).sum().backward()
+    np.testing.assert_allclose(_np(y), ty.detach().numpy(), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(_np(x.grad), tx.grad.numpy(), rtol=0, atol=1e-5)

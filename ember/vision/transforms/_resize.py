@@ -115,10 +115,30 @@ def _aa_axis(arr, axis, out_size, mode):
     return xp.moveaxis(out, -1, axis)
 
 
+def _dense_weights(in_size, out_size, mode, np_dtype):
+    xmin, _, w = _aa_weights(in_size, out_size, mode, np_dtype)
+    m = np.zeros((out_size, in_size), np_dtype)
+    cols = np.minimum(xmin[:, None] + np.arange(w.shape[1]), in_size - 1)
+    np.add.at(m, (np.repeat(np.arange(out_size), w.shape[1]), cols.ravel()), w.ravel())
+    return m
+
+
+def _interpolate_aa_differentiable(img, size, mode):
+    # the same weights as two matrix products, so gradients flow (values within an ulp)
+    np_dtype = img._data.dtype
+    out = img
+    if out.shape[-1] != size[1]:
+        ww = ember.from_numpy(_dense_weights(out.shape[-1], size[1], mode, np_dtype))
+        out = out @ ww.to(img.device).t()
+    if out.shape[-2] != size[0]:
+        wh = ember.from_numpy(_dense_weights(out.shape[-2], size[0], mode, np_dtype))
+        out = wh.to(img.device) @ out
+    return out
+
+
 def _interpolate_aa(img, size, mode):
-    if img.requires_grad:
-        raise NotImplementedError('resize with antialias=True does not support autograd in ember; '
-                                  'use antialias=False for a differentiable resize')
+    if img.requires_grad and ember.is_grad_enabled():
+        return _interpolate_aa_differentiable(img, size, mode)
     arr = img._data
     if arr.shape[-1] != size[1]:
         arr = _aa_axis(arr, -1, size[1], mode)
