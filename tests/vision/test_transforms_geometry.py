@@ -358,3 +358,10 @@ def test_resize_antialias_gradient_matches_torch(mode):
     (ty * torch.arange(20.0).view(4, 5)).sum().backward()
     np.testing.assert_allclose(_np(y), ty.detach().numpy(), rtol=0, atol=1e-6)
     np.testing.assert_allclose(_np(x.grad), tx.grad.numpy(), rtol=0, atol=1e-5)
+
+
+def test_resize_pil_only_modes():
+    pil = Image.new('L', (8, 8), 3)
+    assert F.resize(pil, [4, 4], interpolation=IM.LANCZOS).size == (4, 4)
+    with pytest.raises(NotImplementedError, match='got lanczos'):
+        F.resize(ember.ones(1, 8, 8), [4, 4], interpolation=IM.LANCZOS)

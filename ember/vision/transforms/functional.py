@@ -283,8 +283,9 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
                           'antialias is ignored.')
         return F_pil.resize(img, size=output_size, interpolation=pil_modes_mapping[interpolation])
     if interpolation.value not in ('nearest', 'nearest-exact', 'bilinear', 'bicubic'):
-        raise ValueError(f"Interpolation mode '{interpolation.value}' is unsupported with Tensor "
-                         'input; use nearest, nearest-exact, bilinear or bicubic')
+        raise NotImplementedError(f'Input Error: tensor images support the modes nearest | '
+                                  f'nearest-exact | bilinear | bicubic (got {interpolation.value})'
+                                  '; box, hamming and lanczos need a PIL image')
     return _resize.resize(img, size=output_size, interpolation=interpolation.value,
                           antialias=antialias)
 
