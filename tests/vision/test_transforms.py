@@ -327,3 +327,16 @@ def test_pillow_is_optional_for_numpy_pipelines():
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == 'ok'
+
+
+def test_transforms_pickle_for_worker_processes():
+    import pickle
+    pipeline = T.Compose([T.RandomResizedCrop(8), T.RandomHorizontalFlip(),
+                          T.ColorJitter(0.1, 0.1, 0.1, 0.1), T.RandomRotation(5),
+                          T.RandomAffine(5, interpolation=T.InterpolationMode.BILINEAR),
+                          T.GaussianBlur(3), T.ToTensor(), T.Normalize((0.5,), (0.5,)),
+                          T.RandomErasing(), T.ConvertImageDtype(ember.float64), T.Pad(1),
+                          T.CenterCrop(3), T.Resize(4), T.FiveCrop(2)])
+    copy = pickle.loads(pickle.dumps(pipeline))
+    assert repr(copy) == repr(pipeline)
+    assert copy.transforms[4].interpolation is T.InterpolationMode.BILINEAR
