@@ -14,10 +14,6 @@ from ember._tensor import Tensor
 _INT_DTYPES = None
 
 
-def _is_tensor_a_torch_image(x):
-    return x.ndim >= 2
-
-
 def _assert_image_tensor(img):
     if img.ndim < 2:
         raise TypeError(f'Tensor is not a torch image. An image tensor needs at least 2 '
