@@ -363,3 +363,11 @@ def test_resize_pil_only_modes():
     assert F.resize(pil, [4, 4], interpolation=IM.LANCZOS).size == (4, 4)
     with pytest.raises(NotImplementedError, match='got lanczos'):
         F.resize(ember.ones(1, 8, 8), [4, 4], interpolation=IM.LANCZOS)
+
+
+@pytest.mark.parametrize('mode', ['constant', 'edge', 'reflect', 'symmetric'])
+def test_pad_five_dim_batches_pad_only_height_and_width(mode):
+    x = ember.rand(2, 2, 3, 4, 5)
+    out = F.pad(x, [1, 2], padding_mode=mode)
+    assert out.shape == (2, 2, 3, 8, 7)
+    np.testing.assert_array_equal(_np(out)[1, 0], _np(F.pad(x[1, 0], [1, 2], padding_mode=mode)))

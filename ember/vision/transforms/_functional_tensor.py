@@ -264,6 +264,9 @@ def pad(img, padding, fill=0, padding_mode='constant'):
     if padding_mode == 'symmetric':
         return _pad_symmetric(img, p)
     mode = 'replicate' if padding_mode == 'edge' else padding_mode
+    shape = img.shape
+    if mode != 'constant' and img.ndim > 4:     # fold extra leading dims into the batch
+        img = img.reshape(-1, *shape[-3:])
     need_squeeze = img.ndim < 4
     if need_squeeze:
         img = img.unsqueeze(dim=0)
@@ -279,6 +282,8 @@ def pad(img, padding, fill=0, padding_mode='constant'):
         img = img.squeeze(dim=0)
     if need_cast:
         img = img.to(out_dtype)
+    if len(shape) > 4 and img.ndim != len(shape):
+        img = img.reshape(*shape[:-2], *img.shape[-2:])
     return img
 
 
