@@ -132,7 +132,7 @@ def test_tensor_dataset_fast_path_equals_per_sample_collate():
     y = ember.arange(10)
     ds = TensorDataset(x, y)
     fast = list(DataLoader(ds, batch_size=3))
-    slow = list(DataLoader(ds, batch_size=3, 
+    slow = list(DataLoader(ds, batch_size=3,
                            collate_fn=lambda b: ember.utils.data.default_collate(b)))
     for a, b in zip(fast, slow):
         assert all(ember.equal(p, q) for p, q in zip(a, b))

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 MP_STATUS_CHECK_INTERVAL = 5.0
 """Seconds between checks that the other side of a queue is still alive (as torch)."""
+_IDLE_POLL = 0.1
+"""Seconds an idle worker waits for a task before it checks the shutdown event again."""
 
 __all__ = ['WorkerInfo', 'get_worker_info']
 
@@ -188,8 +190,14 @@ def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, aut
         watchdog = _ManagerWatchdog()
         while watchdog.is_alive():
             try:
-                r = index_queue.get(timeout=MP_STATUS_CHECK_INTERVAL)
+                r = index_queue.get(timeout=_IDLE_POLL)
             except queue.Empty:
+                if done_event.is_set():
+                    # Shutting down, and the final None may never come: when the main
+                    # process's iterator dies in a reference cycle, the garbage collector
+                    # closes the index queue's feeder thread before the iterator's __del__
+                    # puts the None. Exit on the event alone.
+                    break
                 continue
             if isinstance(r, _ResumeIteration):
                 data_queue.put((r, None))

@@ -477,6 +477,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         if failed:
             for i in failed:
                 self._mark_worker_as_unavailable(i)
+                self._workers[i].join(timeout=1.0)     # reap it: its exit code says why
             pids = ', '.join(str(self._workers[i].pid) for i in failed)
             msg = f'DataLoader worker (pid(s) {pids}) exited unexpectedly'
             codes = [self._workers[i].exitcode for i in failed]
@@ -494,6 +495,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                         'this when it cannot import the main module or unpickle the dataset: '
                         "keep the code that iterates the DataLoader under `if __name__ == "
                         "'__main__':` and define the dataset at module level")
+            # The epoch cannot be completed: end the other workers now rather than when
+            # the iterator is collected (an exception kept alive would keep them running).
+            self._shutdown_workers()
             raise RuntimeError(msg)
         return False, None
 
