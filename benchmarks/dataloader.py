@@ -5,7 +5,8 @@ target: ratio at most 1.0).
 each batch is touched (one float read) so neither library can skip work.
 
 Run: ``python benchmarks/dataloader.py`` and, for the single-thread comparison,
-``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python benchmarks/dataloader.py``.
+``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python benchmarks/dataloader.py``; add
+``--workers`` to also time ``num_workers=2``.
 """
 import os
 import sys
@@ -45,3 +46,5 @@ def epoch(num_workers=0):
 if __name__ == '__main__':
     compare(f'DataLoader epoch: TensorDataset {N} x {D} float32, batch {BATCH}, shuffle, '
             'num_workers=0', epoch(0), number=1, repeat=5, unit='ms')
+    if '--workers' in sys.argv:      # for information: batches pickled through the workers
+        compare('the same with num_workers=2', epoch(2), number=1, repeat=3, unit='ms')

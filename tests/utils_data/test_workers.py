@@ -274,6 +274,34 @@ def test_worker_exception_is_reraised_with_its_traceback(how, exc):
     del it
 
 
+class Unpicklable(Dataset):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        class LocalError(Exception):
+            pass
+        if i == 1:
+            return lambda: i                   # a worker cannot send this back
+        if i == 3:
+            raise LocalError('local trouble')  # nor this exception type
+        return i
+
+
+def test_unpicklable_batch_or_exception_raises_instead_of_hanging():
+    it = iter(DataLoader(Unpicklable(), batch_size=1, num_workers=2, collate_fn=list))
+    assert next(it) == [0]
+    with pytest.raises(AttributeError, match='Caught AttributeError in DataLoader worker '
+                                             'process 1 while sending a batch to the main '
+                                             r'process(.|\n)*pickle local object'):
+        next(it)
+    assert next(it) == [2]
+    with pytest.raises(RuntimeError, match='Caught RuntimeError in DataLoader worker process 1'
+                                           r'(.|\n)*LocalError: local trouble'):
+        next(it)
+    del it
+
+
 def _failing_init(worker_id):
     raise RuntimeError(f'init failed in {worker_id}')
 

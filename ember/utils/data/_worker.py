@@ -13,7 +13,9 @@ with four 32-bit words mixed from ``(i, b)`` by NumPy's ``SeedSequence`` (the wo
 >>> get_worker_info() is None       # in the main process
 True
 """
+import multiprocessing.queues
 import os
+import pickle
 import queue
 import random
 import sys
@@ -130,6 +132,30 @@ class ExceptionWrapper:
         except Exception:
             raise RuntimeError(msg) from None
         raise exc
+
+
+class _ResultQueue(multiprocessing.queues.Queue):
+    """The queue workers send batches on. A batch that cannot be pickled would be dropped
+    by ``multiprocessing`` (its feeder thread only prints the error) and the main process
+    would wait for it forever; here the error is sent in its place and re-raised there."""
+
+    def _on_queue_feeder_error(self, e, obj):
+        if not (isinstance(obj, tuple) and len(obj) == 2):
+            return super()._on_queue_feeder_error(e, obj)
+        idx, data = obj
+        info = _worker_info
+        where = (f'in DataLoader worker process {info.id if info else "?"} while sending a '
+                 'batch to the main process (everything a dataset and collate_fn return must '
+                 'be picklable)')
+        if isinstance(data, ExceptionWrapper):      # e.g. an exception class defined locally
+            wrapper = data
+        else:
+            wrapper = ExceptionWrapper((type(e), e, e.__traceback__), where=where)
+        try:
+            pickle.dumps(wrapper.exc_type)
+        except Exception:
+            wrapper.exc_type = RuntimeError        # the message still names the original
+        self.put((idx, wrapper))
 
 
 class _ManagerWatchdog:

@@ -416,7 +416,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         if self._start_method != 'fork':
             check_main_guard(self._start_method)
         self._worker_init_fn = loader.worker_init_fn
-        self._worker_result_queue = ctx.Queue()
+        self._worker_result_queue = _worker._ResultQueue(ctx=ctx)
         self._workers_done_event = ctx.Event()
         self._shutdown = False
         for i in range(self._num_workers):
