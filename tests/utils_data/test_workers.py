@@ -21,8 +21,7 @@ import numpy as np
 import pytest
 
 import ember
-from ember.utils.data import DataLoader, Dataset, IterableDataset, TensorDataset, \
-    get_worker_info
+from ember.utils.data import DataLoader, Dataset, TensorDataset, get_worker_info
 
 HARD_TIMEOUT = 60
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -129,11 +128,9 @@ class Faulty(Dataset):
         return i
 
 
-class Shards(object):
-    """An IterableDataset over [start, end) that splits the range between workers."""
-
-
 def _make_shards(lib):
+    """An IterableDataset class of ``lib`` over [start, end) that splits the range between
+    workers (or gives each worker all of it, ``split=False``)."""
     class _Shards(lib.utils.data.IterableDataset):
         def __init__(self, start, end, split=True):
             self.start, self.end, self.split = start, end, split

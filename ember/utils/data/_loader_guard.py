@@ -75,11 +75,17 @@ def _unguarded_line():
     if frame is None:
         return None
     filename, line = frame.f_code.co_filename, frame.f_lineno
-    try:
-        tree = ast.parse(''.join(linecache.getlines(filename)))
-    except (SyntaxError, ValueError):
-        return None
-    return None if _guarded(tree.body, line) in (True, None) else (filename, line)
+    key = (filename, line)
+    if key not in _cache:
+        try:
+            tree = ast.parse(''.join(linecache.getlines(filename)))
+            _cache[key] = _guarded(tree.body, line) is False
+        except (SyntaxError, ValueError):
+            _cache[key] = False
+    return key if _cache[key] else None
+
+
+_cache = {}    # (filename, line) -> whether that top-level line is unguarded
 
 
 def check_main_guard(start_method):

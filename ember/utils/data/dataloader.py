@@ -17,14 +17,16 @@ import multiprocessing.connection
 import multiprocessing.util  # noqa: F401  (its atexit hook must be registered before ours)
 import atexit
 import os
-import sys
 import types
 import warnings
 
 from . import _worker
+from ._collate import default_collate, default_convert
 from ._loader_fetch import _DatasetKind, create_fetcher
 from ._loader_guard import check_main_guard
 from ._worker import MP_STATUS_CHECK_INTERVAL, ExceptionWrapper, get_worker_info
+from .dataset import IterableDataset
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ['DataLoader', 'get_worker_info', 'default_collate', 'default_convert']
 
@@ -39,15 +41,7 @@ def _set_python_exiting():
 atexit.register(_set_python_exiting)
 
 
-def __getattr__(name):
-    # default_collate / default_convert live in _collate (torch re-exports them here too)
-    if name in ('default_collate', 'default_convert'):
-        from . import _collate
-        return getattr(_collate, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class _InfiniteConstantSampler:
+class _InfiniteConstantSampler(Sampler):
     """The sampler of an IterableDataset: ``None`` forever (the dataset picks the samples)."""
 
     def __iter__(self):
@@ -110,9 +104,6 @@ class DataLoader:
                  worker_init_fn=None, multiprocessing_context=None, generator=None, *,
                  prefetch_factor=None, persistent_workers=False, pin_memory_device='',
                  in_order=True):
-        from .dataset import IterableDataset
-        from .sampler import BatchSampler, RandomSampler, SequentialSampler
-
         if num_workers < 0:
             raise ValueError('num_workers option should be non-negative; '
                              'use num_workers=0 to disable multiprocessing.')
@@ -192,7 +183,6 @@ class DataLoader:
         self.generator = generator
 
         if collate_fn is None:
-            from ._collate import default_collate, default_convert
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
