@@ -576,7 +576,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
     def _mark_worker_as_unavailable(self, worker_id, shutdown=False):
         # No more tasks for this worker; the None makes it exit (joined at shutdown).
         self._index_queues[worker_id].put(None)
-        self._workers_status[worker_id] = False
+        status = getattr(self, '_workers_status', None)    # None: failed while starting
+        if status is not None:
+            status[worker_id] = False
 
     def _shutdown_workers(self):
         if _python_exiting or self._shutdown or os.getpid() != self._owner_pid:
@@ -584,8 +586,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._shutdown = True
         try:
             self._workers_done_event.set()
-            for worker_id in range(len(self._workers)):
-                if self._persistent_workers or self._workers_status[worker_id]:
+            status = getattr(self, '_workers_status', None) or [True] * len(self._workers)
+            for worker_id in range(len(self._workers)):     # only those started
+                if self._persistent_workers or status[worker_id]:
                     self._mark_worker_as_unavailable(worker_id, shutdown=True)
             for w in self._workers:
                 w.join(timeout=MP_STATUS_CHECK_INTERVAL)
