@@ -107,7 +107,7 @@ def get_worker_info_of(lib):
 
 
 class Faulty(Dataset):
-    """Misbehaves at one index: 'raise', 'key', 'kill' or 'sleep'."""
+    """Misbehaves at one index: 'raise', 'key', 'kill', 'segfault' or 'sleep'."""
 
     def __init__(self, how, at, n=10):
         self.how, self.at, self.n = how, at, n
@@ -123,6 +123,11 @@ class Faulty(Dataset):
                 return {}['missing']
             if self.how == 'kill':
                 os.kill(os.getpid(), signal.SIGKILL)
+            if self.how == 'segfault':
+                import ctypes
+                import faulthandler
+                faulthandler.disable()      # pytest's handler would print the C stack
+                ctypes.string_at(0)
             if self.how == 'sleep':
                 time.sleep(1.0)
         return i
@@ -309,11 +314,13 @@ def test_worker_init_fn_exception_is_reraised():
         list(DataLoader(Squares(4), num_workers=1, worker_init_fn=_failing_init))
 
 
-def test_killed_worker_raises_instead_of_hanging():
-    loader = DataLoader(Faulty('kill', at=5), batch_size=2, num_workers=2)
+@pytest.mark.parametrize('how,signum', [('kill', 9), ('segfault', 11)])
+def test_killed_worker_raises_instead_of_hanging(how, signum):
+    loader = DataLoader(Faulty(how, at=5), batch_size=2, num_workers=2)
     got = []
     with pytest.raises(RuntimeError, match=r'DataLoader worker \(pid\(s\) \d+\) exited '
-                                           r'unexpectedly \(worker 0 was killed by signal 9\)'):
+                                           rf'unexpectedly \(worker 0 was killed by signal '
+                                           rf'{signum}\)'):
         for b in loader:
             got.append(b.tolist())
     assert multiprocessing.active_children() == []      # the survivor was ended at once
