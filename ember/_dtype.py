@@ -54,16 +54,36 @@ int64 = dtype('int64', np.int64, 1, 4)
 float16 = dtype('float16', np.float16, 2, 0)
 float32 = dtype('float32', np.float32, 2, 2)
 float64 = dtype('float64', np.float64, 2, 3)
+
+
+class UnavailableDtype:
+    """A dtype whose optional package is missing (bfloat16 without ``ml_dtypes``): it prints
+    as PyTorch's name, and using it raises an error naming the extra to install, so that
+    ``dtype=ember.bfloat16`` never silently becomes the default dtype."""
+    __slots__ = ('name', 'extra', 'package')
+
+    def __init__(self, name, package, extra):
+        self.name, self.package, self.extra = name, package, extra
+
+    def __repr__(self):
+        return 'torch.' + self.name
+
+    def unavailable(self):
+        return RuntimeError(f'{self.name} needs the optional {self.package} package: '
+                            f'pip install "ember[{self.extra}]"')
+
+
 try:                                    # bfloat16 needs the optional ml_dtypes extra
     import ml_dtypes as _ml
     bfloat16 = dtype('bfloat16', _ml.bfloat16, 2, 1)
 except ImportError:                     # pragma: no cover - depends on the environment
-    bfloat16 = None
+    bfloat16 = UnavailableDtype('bfloat16', 'ml_dtypes', 'bfloat16')
+HAS_BFLOAT16 = bfloat16.__class__ is dtype
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 
 ALL = [d for d in (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64)
-       if d is not None]
+       if d.__class__ is dtype]
 _BY_NP = {d.np: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
 
@@ -96,6 +116,8 @@ def to_dtype(d):
     """Accept an ember dtype, a NumPy dtype, a Python type or a name; return an ember dtype."""
     if d.__class__ is dtype:
         return d
+    if d.__class__ is UnavailableDtype:
+        raise d.unavailable()
     if d is _builtin_float:
         return float64
     if d is _builtin_int:

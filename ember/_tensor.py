@@ -480,9 +480,7 @@ class Tensor:
         return _to(self, None, D.float16, False)
 
     def bfloat16(self, memory_format=None):
-        if D.bfloat16 is None:
-            raise RuntimeError('bfloat16 needs the optional ml_dtypes package: pip install ember[bfloat16]')
-        return _to(self, None, D.bfloat16, False)
+        return _to(self, None, D.to_dtype(D.bfloat16), False)
 
     def long(self, memory_format=None):
         return _to(self, None, D.int64, False)

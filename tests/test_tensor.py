@@ -332,3 +332,29 @@ def test_integer_past_int64_raises_instead_of_wrapping():
     with pytest.raises(ValueError, match='Overflow when unpacking long long'):
         ember.tensor([2 ** 63])
     assert ember.tensor([2 ** 63 - 1]).tolist() == [2 ** 63 - 1]
+
+
+def test_bfloat16_without_ml_dtypes_raises_naming_the_extra():
+    """Without the optional ml_dtypes package, dtype=ember.bfloat16 must not quietly become
+    the default dtype: every use raises an error naming the extra."""
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['ml_dtypes'] = None\n"
+            "import ember\n"
+            "assert repr(ember.bfloat16) == 'torch.bfloat16'\n"
+            "calls = [lambda: ember.zeros(2, dtype=ember.bfloat16),\n"
+            "         lambda: ember.tensor([1.], dtype=ember.bfloat16),\n"
+            "         lambda: ember.ones(2).to(ember.bfloat16), lambda: ember.ones(2).bfloat16(),\n"
+            "         lambda: ember.nn.Linear(2, 2, dtype=ember.bfloat16)]\n"
+            "for call in calls:\n"
+            "    try:\n"
+            "        call()\n"
+            "    except RuntimeError as ex:\n"
+            "        assert 'pip install \"ember[bfloat16]\"' in str(ex), ex\n"
+            "    else:\n"
+            "        raise AssertionError('no error')\n"
+            "print('ok')\n")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == 'ok'

@@ -13,7 +13,7 @@ from tests.serialization.helpers import assert_same_object, record_span
 torch = pytest.importorskip('torch')
 
 DTYPES = ['bool', 'uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'float32', 'float64']
-if ember.bfloat16 is not None:
+if ember._dtype.HAS_BFLOAT16:
     DTYPES.append('bfloat16')
 
 
