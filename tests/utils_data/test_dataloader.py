@@ -17,7 +17,6 @@ torch = pytest.importorskip('torch')
 tdata = torch.utils.data
 
 SPEC = os.path.join(os.path.dirname(__file__), os.pardir, 'data', 'rng_vectors.json')
-                    'rng_vectors.json')
 
 
 def batches(loader):
