@@ -18,7 +18,8 @@ from ember.nn import Module
 
 from . import functional as F
 from .functional import InterpolationMode
-from .transforms import _check_sequence_input, _interp, _setup_angle, _setup_size
+from .transforms import (_check_sequence_input, _interp, _setup_angle, _setup_size,
+                         _area_ratio_draws)
 
 
 def _check_fill_arg(fill):
@@ -334,10 +335,7 @@ class RandomErasing(Module):
         Returns (i, j, h, w, v); (0, 0, H, W, img) when every try fails."""
         img_c, img_h, img_w = img.shape[-3], img.shape[-2], img.shape[-1]
         area = img_h * img_w
-        log_ratio = ember.log(ember.tensor(ratio)).tolist()
-        for _ in range(10):
-            erase_area = area * ember.empty(1).uniform_(scale[0], scale[1]).item()
-            aspect_ratio = ember.exp(ember.empty(1).uniform_(log_ratio[0], log_ratio[1])).item()
+        for erase_area, aspect_ratio in _area_ratio_draws(area, scale, ratio):
             h = int(round(math.sqrt(erase_area * aspect_ratio)))
             w = int(round(math.sqrt(erase_area / aspect_ratio)))
             if not (h < img_h and w < img_w):

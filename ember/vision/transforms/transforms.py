@@ -357,6 +357,22 @@ class RandomVerticalFlip(Module):
         return f'{self.__class__.__name__}(p={self.p})'
 
 
+def _area_ratio_draws(area, scale, ratio, tries=10):
+    """torchvision's draws for a random box, one pair per try: an area uniform in
+    ``scale * area``, then an aspect ratio log-uniform in ``ratio`` (drawn lazily, so a caller
+    that stops early draws no more).
+
+    >>> _ = ember.manual_seed(0)
+    >>> [round(a, 2) for a in next(_area_ratio_draws(64, (0.5, 1.0), (1.0, 1.0)))]
+    [47.88, 1.0]
+    """
+    log_ratio = ember.log(ember.tensor(ratio)).tolist()
+    for _ in range(tries):
+        target_area = area * ember.empty(1).uniform_(scale[0], scale[1]).item()
+        aspect_ratio = ember.exp(ember.empty(1).uniform_(log_ratio[0], log_ratio[1])).item()
+        yield target_area, aspect_ratio
+
+
 class RandomResizedCrop(Module):
     """Crop a random area (``scale`` of the image) with a random aspect ratio (``ratio``,
     drawn log-uniformly), then resize it to ``size``.
@@ -387,10 +403,7 @@ class RandomResizedCrop(Module):
         draws, then two ``randint`` draws for the position; a central crop if all fail."""
         _, height, width = F.get_dimensions(img)
         area = height * width
-        log_ratio = ember.log(ember.tensor(ratio)).tolist()
-        for _ in range(10):
-            target_area = area * ember.empty(1).uniform_(scale[0], scale[1]).item()
-            aspect_ratio = ember.exp(ember.empty(1).uniform_(log_ratio[0], log_ratio[1])).item()
+        for target_area, aspect_ratio in _area_ratio_draws(area, scale, ratio):
             w = int(round(math.sqrt(target_area * aspect_ratio)))
             h = int(round(math.sqrt(target_area / aspect_ratio)))
             if 0 < w <= width and 0 < h <= height:
