@@ -17,7 +17,7 @@ It is an ordinary PyTorch-style training program, written with ember:
    bar per epoch (tqdm when it is installed, a plain line otherwise);
 5. **evaluation**: ``model.eval()`` and ``ember.no_grad()`` on the test images;
 6. **saving**: ``ember.save(model.state_dict(), path)``, plus a PNG of the loss and accuracy
-   curves when matplotlib is installed (``pip install "ember[train]"`` gives tqdm and matplotlib).
+   curves when matplotlib is installed (``pip install ".[train]"`` in ember's folder gives tqdm and matplotlib).
 
 Load the saved weights into a fresh model with::
 
@@ -259,8 +259,8 @@ def main(argv=None):
         if save_plot(history, plot_path):
             print(f'Saved the loss and accuracy curves to {plot_path}')
         else:
-            print('(pip install matplotlib, or "ember[train]", to also get a plot of the loss '
-                  'and accuracy curves)')
+            print('(pip install matplotlib -- or pip install ".[train]" in ember\'s folder -- to '
+                  'also get a plot of the loss and accuracy curves)')
     print('Load the weights into a fresh model with:\n'
           '    import ember\n'
           '    from ember.demo import DigitsCNN\n'
