@@ -17,7 +17,8 @@ It is an ordinary PyTorch-style training program, written with ember:
    bar per epoch (tqdm when it is installed, a plain line otherwise);
 5. **evaluation**: ``model.eval()`` and ``ember.no_grad()`` on the test images;
 6. **saving**: ``ember.save(model.state_dict(), path)``, plus a PNG of the loss and accuracy
-   curves when matplotlib is installed (``pip install ".[train]"`` in ember's folder gives tqdm and matplotlib).
+   curves when matplotlib is installed (``pip install ".[train]"`` in ember's folder gives
+   tqdm and matplotlib).
 
 Load the saved weights into a fresh model with::
 
