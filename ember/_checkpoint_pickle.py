@@ -122,9 +122,10 @@ class Pickler(pickle._Pickler):
             self.storages[id(root)] = ref
             self._keep.append(root)
         elif ref.dtype.np != arr.dtype:
+            other = D.from_numpy_dtype(arr.dtype)
             raise RuntimeError('Cannot save multiple tensors or storages that view the same data '
-                               f'as different types ({ref.dtype} and {D.from_numpy_dtype(arr.dtype)}'
-                               '); save a .clone() of one of them.')
+                               f'as different types ({ref.dtype} and {other}); save a .clone() '
+                               'of one of them.')
         return ref, offset, stride
 
 

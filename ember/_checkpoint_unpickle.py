@@ -201,8 +201,9 @@ def _torch_globals():
                         ('nested tensors', ('_rebuild_nested_tensor',)),
                         ('meta tensors', ('_rebuild_meta_tensor_no_storage',)),
                         ('tensor subclasses', ('_rebuild_wrapper_subclass',)),
-                        ('device tensors saved from NumPy', ('_rebuild_device_tensor_from_numpy',
-                                                             '_rebuild_device_tensor_from_cpu_tensor'))):
+                        ('device tensors saved from NumPy',
+                         ('_rebuild_device_tensor_from_numpy',
+                          '_rebuild_device_tensor_from_cpu_tensor'))):
         for n in names:
             g[f'torch._utils.{n}'] = _unsupported(what)
     g['torch.serialization._get_layout'] = _unsupported('sparse layouts')
