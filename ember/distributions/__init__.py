@@ -1,0 +1,1 @@
+"""``ember.distributions``: probability distributions, as ``torch.distributions``."""

@@ -1,0 +1,1 @@
+"""``ember.special``: special functions, as ``torch.special``."""

@@ -1,0 +1,1 @@
+"""``ember.testing``: assert_close and make_tensor, as ``torch.testing``."""
