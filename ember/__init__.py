@@ -32,6 +32,11 @@ from . import backends
 from ._ops.reduction import return_types
 
 strided = 'torch.strided'
+pi = 3.141592653589793
+e = 2.718281828459045
+inf = float('inf')
+nan = float('nan')
+newaxis = None
 __version__ = '0.1.0'
 
 
