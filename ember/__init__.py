@@ -4,6 +4,8 @@
 >>> _ = torch.manual_seed(0); torch.rand(2)
 tensor([0.4963, 0.7682])
 """
+import math as _math
+
 from . import _dtype
 from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, float32, float64,
                      bfloat16, half, float, double, short, int, long, get_default_dtype,
@@ -32,10 +34,10 @@ from . import backends
 from ._ops.reduction import return_types
 
 strided = 'torch.strided'
-pi = 3.141592653589793
-e = 2.718281828459045
-inf = float('inf')
-nan = float('nan')
+pi = _math.pi
+e = _math.e
+inf = _math.inf
+nan = _math.nan
 newaxis = None
 __version__ = '0.1.0'
 
