@@ -23,6 +23,10 @@ from .asgd import ASGD
 from .rprop import Rprop
 from .sparse_adam import SparseAdam
 from .lbfgs import LBFGS
+from ._adafactor import Adafactor
+from ._muon import Muon
+from . import swa_utils
 
 __all__ = ['Optimizer', 'SGD', 'Adam', 'AdamW', 'Adamax', 'NAdam', 'RAdam', 'RMSprop',
-           'Adagrad', 'Adadelta', 'ASGD', 'Rprop', 'SparseAdam', 'LBFGS', 'lr_scheduler']
+           'Adagrad', 'Adadelta', 'ASGD', 'Rprop', 'SparseAdam', 'LBFGS', 'Adafactor',
+           'Muon', 'lr_scheduler', 'swa_utils']
