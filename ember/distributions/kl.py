@@ -1,0 +1,165 @@
+"""Kullback-Leibler divergence ``KL(p || q)`` between distributions, dispatched on the
+pair of types (the most specific registered pair wins), as ``torch.distributions.kl``.
+
+>>> import ember
+>>> from ember.distributions import Bernoulli
+>>> kl_divergence(Bernoulli(ember.tensor(0.5)), Bernoulli(ember.tensor(0.25)))
+tensor(0.1438)
+"""
+import functools
+import math
+import warnings
+
+import ember
+from ember.nn.functional import softplus
+from .distribution import Distribution
+from .normal import Normal
+from .bernoulli import Bernoulli
+from .categorical import Categorical
+from .uniform import Uniform
+from .one_hot_categorical import OneHotCategorical
+from .independent import Independent
+from .utils import _sum_rightmost
+
+__all__ = ['register_kl', 'kl_divergence']
+
+_KL_REGISTRY = {}   # (type_p, type_q) -> function: the registered pairs
+_KL_MEMOIZE = {}    # (type(p), type(q)) -> the function dispatch chose
+
+
+def register_kl(type_p, type_q):
+    """Decorator registering ``fun(p, q)`` as the KL divergence between instances of
+    ``type_p`` and ``type_q`` (and of their subclasses, unless a more specific pair is
+    registered).
+
+    >>> from ember.distributions import Normal
+    >>> class MyNormal(Normal):
+    ...     pass
+    >>> @register_kl(MyNormal, MyNormal)
+    ... def _kl_mine(p, q):
+    ...     return ember.zeros(())
+    >>> kl_divergence(MyNormal(0.0, 1.0), MyNormal(1.0, 1.0))
+    tensor(0.)
+    """
+    for t in (type_p, type_q):
+        if not (isinstance(t, type) and issubclass(t, Distribution)):
+            raise TypeError(f'Expected type_p and type_q to be Distribution subclasses but '
+                            f'got {t}')
+
+    def decorator(fun):
+        _KL_REGISTRY[type_p, type_q] = fun
+        _KL_MEMOIZE.clear()         # the lookup order may have changed
+        return fun
+    return decorator
+
+
+@functools.total_ordering
+class _Match:
+    """Orders registered pairs: a pair is smaller when it is more specific."""
+    __slots__ = ['types']
+
+    def __init__(self, *types):
+        self.types = types
+
+    def __eq__(self, other):
+        return self.types == other.types
+
+    def __le__(self, other):
+        for x, y in zip(self.types, other.types):
+            if not issubclass(x, y):
+                return False
+            if x is not y:
+                break
+        return True
+
+
+def _dispatch_kl(type_p, type_q):
+    matches = [(sp, sq) for sp, sq in _KL_REGISTRY
+               if issubclass(type_p, sp) and issubclass(type_q, sq)]
+    if not matches:
+        return NotImplemented
+    left_p, left_q = min(_Match(*m) for m in matches).types
+    right_q, right_p = min(_Match(*reversed(m)) for m in matches).types
+    left_fun, right_fun = _KL_REGISTRY[left_p, left_q], _KL_REGISTRY[right_p, right_q]
+    if left_fun is not right_fun:
+        warnings.warn(f'Ambiguous kl_divergence({type_p.__name__}, {type_q.__name__}). '
+                      f'Please register_kl({left_p.__name__}, {right_q.__name__})',
+                      RuntimeWarning, stacklevel=2)
+    return left_fun
+
+
+def kl_divergence(p, q):
+    """``KL(p || q)``, batched over the distributions' batch shape.
+
+    >>> from ember.distributions import Normal
+    >>> kl_divergence(Normal(ember.zeros(2), ember.ones(2)), Normal(ember.ones(2), ember.ones(2)))
+    tensor([0.5000, 0.5000])
+    """
+    try:
+        fun = _KL_MEMOIZE[type(p), type(q)]
+    except KeyError:
+        fun = _KL_MEMOIZE[type(p), type(q)] = _dispatch_kl(type(p), type(q))
+    if fun is NotImplemented:
+        raise NotImplementedError(f'No KL(p || q) is implemented for p type '
+                                  f'{p.__class__.__name__} and q type {q.__class__.__name__}')
+    return fun(p, q)
+
+
+def _infinite_like(tensor):
+    return ember.full_like(tensor, math.inf)
+
+
+def _x_log_x(tensor):
+    return ember.xlogy(tensor, tensor)      # 0 at x = 0
+
+
+def _batch_trace_XXT(bmat):
+    """The trace of ``bmat @ bmat.mT`` for a batch of matrices."""
+    n, m = bmat.size(-1), bmat.size(-2)
+    return bmat.reshape(-1, m * n).pow(2).sum(-1).reshape(bmat.shape[:-2])
+
+
+@register_kl(Bernoulli, Bernoulli)
+def _kl_bernoulli_bernoulli(p, q):
+    t1 = p.probs * (softplus(-q.logits) - softplus(-p.logits))
+    t1[q.probs == 0] = math.inf
+    t1[p.probs == 0] = 0
+    t2 = (1 - p.probs) * (softplus(q.logits) - softplus(p.logits))
+    t2[q.probs == 1] = math.inf
+    t2[p.probs == 1] = 0
+    return t1 + t2
+
+
+@register_kl(Categorical, Categorical)
+def _kl_categorical_categorical(p, q):
+    t = p.probs * (p.logits - q.logits)
+    t[(q.probs == 0).expand_as(t)] = math.inf
+    t[(p.probs == 0).expand_as(t)] = 0
+    return t.sum(-1)
+
+
+@register_kl(OneHotCategorical, OneHotCategorical)
+def _kl_onehotcategorical_onehotcategorical(p, q):
+    return _kl_categorical_categorical(p._categorical, q._categorical)
+
+
+@register_kl(Normal, Normal)
+def _kl_normal_normal(p, q):
+    var_ratio = (p.scale / q.scale).pow(2)
+    t1 = ((p.loc - q.loc) / q.scale).pow(2)
+    return 0.5 * (var_ratio + t1 - 1 - var_ratio.log())
+
+
+@register_kl(Uniform, Uniform)
+def _kl_uniform_uniform(p, q):
+    result = ((q.high - q.low) / (p.high - p.low)).log()
+    result[(q.low > p.low) | (q.high < p.high)] = math.inf
+    return result
+
+
+@register_kl(Independent, Independent)
+def _kl_independent_independent(p, q):
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError
+    result = kl_divergence(p.base_dist, q.base_dist)
+    return _sum_rightmost(result, p.reinterpreted_batch_ndims)
