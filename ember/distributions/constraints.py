@@ -3,9 +3,9 @@
 batch (the ``event_dim`` rightmost dimensions are reduced).
 
 >>> import ember
->>> constraints.positive.check(ember.tensor([1.0, -1.0]))
+>>> positive.check(ember.tensor([1.0, -1.0]))
 tensor([ True, False])
->>> constraints.interval(0.0, 1.0)
+>>> interval(0.0, 1.0)
 Interval(lower_bound=0.0, upper_bound=1.0)
 """
 import ember
