@@ -1,11 +1,12 @@
-"""Oracle entries: embedding, embedding_renorm_, one_hot (ember/_ops/nn_embedding.py) and the
+"""Oracle entries: embedding, embedding_renorm_, one_hot (ember/_ops/nn_embedding.py),
+F.embedding_bag (ember/_ops/nn_embedding_bag.py) and the
 distance functions cosine_similarity, pairwise_distance, pdist (ember/_ops/nn_distance.py).
 
 Embedding samples cover padding_idx (positive and negative), scale_grad_by_freq (whose
 second-order gradient PyTorch computes without the scaling; ember does the same), repeated
 indices, int32 indices, 0-d and empty index tensors. ``max_norm`` rewrites the weight in place,
 so finite differences cannot be used there (gradcheck off). pdist has no second-order
-gradient in PyTorch.
+gradient in PyTorch, nor has embedding_bag (its first gradient carries no graph there).
 """
 import numpy as np
 
@@ -91,6 +92,51 @@ def _one_hot(rng, dt):
             Sample((np.zeros((0,), np.int64), 5), desc='empty')]
 
 
+# ---- embedding_bag: (input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode,
+# sparse, per_sample_weights, include_last_offset, padding_idx); positional so that
+# per_sample_weights gets a gradient
+def _bag(idx, w, offsets=None, mode='mean', psw=None, last=False, padding=None, freq=False,
+         max_norm=None, norm_type=2.0):
+    return (idx, w, offsets, max_norm, norm_type, freq, mode, False, psw, last, padding)
+
+
+def _bag_samples(rng, dt):
+    w = arr(rng, (7, 3), dt)
+    flat = np.array([1, 2, 4, 4, 3, 6, 0, 2])
+    offs = np.array([0, 2, 2, 5])
+    out = []
+    for mode in ('sum', 'mean', 'max'):
+        out += [Sample(_bag(flat, w, offs, mode), desc=f'{mode}-offsets-empty-bag'),
+                Sample(_bag(_idx(rng, (3, 4), 7), w, mode=mode), desc=f'{mode}-2d'),
+                Sample(_bag(flat, w, np.array([0, 3, 8]), mode, last=True),
+                       desc=f'{mode}-include_last_offset'),
+                Sample(_bag(flat, w, offs, mode, padding=2), desc=f'{mode}-padding'),
+                Sample(_bag(np.array([[5, 0], [0, 0]]), w, mode=mode, padding=-7),
+                       desc=f'{mode}-padding-neg-whole-bag')]
+    out += [Sample(_bag(flat, w, offs, 'sum', psw=arr(rng, (8,), dt)), desc='per_sample_weights'),
+            Sample(_bag(_idx(rng, (2, 3), 7), w, mode='sum', psw=arr(rng, (2, 3), dt),
+                        padding=3), desc='per_sample_weights-2d-padding'),
+            # offsets[-1] == len(input): torch's float64 path ignores an earlier last offset when
+            # per_sample_weights are given (its float32 path does not)
+            Sample(_bag(flat, w, np.array([0, 4, 8]), 'sum', psw=arr(rng, (8,), dt), last=True),
+                   desc='per_sample_weights-last-offset'),
+            Sample(_bag(flat.astype(np.int32), arr(rng, (7, 4), dt, noncontig=True),
+                        offs.astype(np.int32)), desc='int32-noncontig'),
+            Sample(_bag(np.zeros((0,), np.int64), w, np.array([0, 0])), desc='empty-input'),
+            Sample((flat, w, offs), dict(mode='sum'), desc='kwargs')]
+    return out
+
+
+def _bag_not_true_gradient(rng, dt):
+    w = arr(rng, (6, 4), dt)
+    idx = np.array([0, 2, 2, 5, 2, 1])
+    offs = np.array([0, 3])
+    return [Sample(_bag(idx, w, offs, 'mean', freq=True), desc='freq-mean'),
+            Sample(_bag(idx, w, offs, 'sum', freq=True, padding=5), desc='freq-sum-padding'),
+            Sample(_bag(idx, w, offs, 'max', max_norm=1.0), desc='max_norm-max'),
+            Sample(_bag(idx, w, offs, 'sum', max_norm=1.5, norm_type=1.0), desc='max_norm-p1')]
+
+
 # ---- distances ---------------------------------------------------------------------------------
 def _cos(rng, dt):
     z = arr(rng, (2, 4), dt)
@@ -142,6 +188,9 @@ OPS = [
        gradcheck=False, covers=('embedding',)),
     Op('embedding_renorm_', _renorm, call=_renorm_call, differentiable=False),
     Op('F.one_hot', _one_hot, call=_F('one_hot'), dtypes=('int64',), differentiable=False),
+    Op('F.embedding_bag', _bag_samples, call=_F('embedding_bag'), gradgrad=False),
+    Op('F.embedding_bag_special', _bag_not_true_gradient, call=_F('embedding_bag'),
+       gradcheck=False, gradgrad=False, covers=('F.embedding_bag',)),
     Op('cosine_similarity', _cos, covers=('F.cosine_similarity',)),
     Op('pairwise_distance', _pairwise, covers=('F.pairwise_distance',)),
     Op('pdist', _pdist, covers=('F.pdist',), gradgrad=False),

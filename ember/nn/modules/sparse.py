@@ -1,6 +1,7 @@
-"""``Embedding``: a lookup table of ``num_embeddings`` vectors of size ``embedding_dim``.
+"""``Embedding``: a lookup table of ``num_embeddings`` vectors of size ``embedding_dim``;
+``EmbeddingBag``: the sums, means or maxima of bags of its rows.
 
-Initialised with ``normal_(0, 1)`` (PyTorch's random stream) and the ``padding_idx`` row set to
+Both are initialised with ``normal_(0, 1)`` (PyTorch's random stream) and the ``padding_idx`` row set to
 zero; that row receives no gradient.
 
 >>> emb = ember.nn.Embedding(10, 3, padding_idx=0)
@@ -14,21 +15,16 @@ from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ['Embedding']
+__all__ = ['Embedding', 'EmbeddingBag']
 
 
-def _check_padding_idx(padding_idx, num_embeddings):
+def _check_padding_idx(padding_idx, num_embeddings, what='Padding_idx'):
     if padding_idx is not None:
-        if padding_idx > 0:
-            if padding_idx >= num_embeddings:
-                raise AssertionError(f'Padding_idx must be within num_embeddings (got '
-                                     f'padding_idx={padding_idx} with num_embeddings='
-                                     f'{num_embeddings})')
-        elif padding_idx < 0:
-            if padding_idx < -num_embeddings:
-                raise AssertionError(f'Padding_idx must be within num_embeddings (got '
-                                     f'padding_idx={padding_idx} with num_embeddings='
-                                     f'{num_embeddings})')
+        if not -num_embeddings <= padding_idx < max(num_embeddings, 1):
+            raise AssertionError(f'{what} must be within num_embeddings (got '
+                                 f'padding_idx={padding_idx} with num_embeddings='
+                                 f'{num_embeddings})')
+        if padding_idx < 0:
             padding_idx = num_embeddings + padding_idx
     return padding_idx
 
@@ -114,3 +110,92 @@ class Embedding(Module):
         return cls(num_embeddings=rows, embedding_dim=cols, _weight=embeddings, _freeze=freeze,
                    padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
                    scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
+
+
+class EmbeddingBag(Module):
+    """Sums (``mode='sum'``), means (``'mean'``, the default) or maxima (``'max'``) of bags of
+    rows of a learned ``(num_embeddings, embedding_dim)`` matrix, without building the
+    per-index lookups (``F.embedding_bag``).
+
+    ``forward(input, offsets=None, per_sample_weights=None)``: a 2-D ``input`` is one bag per
+    row; a 1-D ``input`` is cut into bags at ``offsets``. ``padding_idx`` entries are left
+    out of their bag; ``include_last_offset=True`` reads ``offsets`` as bag boundaries with
+    the end of the last bag included (CSR style).
+
+    >>> _ = ember.manual_seed(0)
+    >>> bag = ember.nn.EmbeddingBag(10, 3, mode='sum')
+    >>> bag
+    EmbeddingBag(10, 3, mode='sum')
+    >>> bag(ember.tensor([1, 2, 4, 5, 4]), ember.tensor([0, 2])).shape
+    torch.Size([2, 3])
+    """
+    __constants__ = ['num_embeddings', 'embedding_dim', 'max_norm', 'norm_type',
+                     'scale_grad_by_freq', 'mode', 'sparse', 'include_last_offset',
+                     'padding_idx']
+
+    def __init__(self, num_embeddings, embedding_dim, max_norm=None, norm_type=2.0,
+                 scale_grad_by_freq=False, mode='mean', sparse=False, _weight=None,
+                 include_last_offset=False, padding_idx=None, device=None, dtype=None):
+        super().__init__()
+        self.num_embeddings = num_embeddings
+        self.embedding_dim = embedding_dim
+        self.max_norm = max_norm
+        self.norm_type = norm_type
+        self.scale_grad_by_freq = scale_grad_by_freq
+        self.padding_idx = _check_padding_idx(padding_idx, num_embeddings, 'padding_idx')
+        if _weight is None:
+            self.weight = Parameter(empty((num_embeddings, embedding_dim), device=device,
+                                          dtype=dtype))
+            self.reset_parameters()
+        else:
+            if list(_weight.shape) != [num_embeddings, embedding_dim]:
+                raise AssertionError(
+                    'Shape of weight does not match num_embeddings and embedding_dim (got '
+                    f'{list(_weight.shape)}, expected [{num_embeddings}, {embedding_dim}])')
+            self.weight = Parameter(_weight)
+        self.mode = mode
+        self.sparse = sparse
+        self.include_last_offset = include_last_offset
+
+    reset_parameters = Embedding.reset_parameters
+    _fill_padding_idx_with_zero = Embedding._fill_padding_idx_with_zero
+
+    def forward(self, input, offsets=None, per_sample_weights=None):
+        return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
+                               self.scale_grad_by_freq, self.mode, self.sparse,
+                               per_sample_weights, self.include_last_offset, self.padding_idx)
+
+    def extra_repr(self):
+        s = f'{self.num_embeddings!r}, {self.embedding_dim!r}'
+        if self.max_norm is not None:
+            s += f', max_norm={self.max_norm!r}'
+        if self.norm_type != 2:
+            s += f', norm_type={self.norm_type!r}'
+        if self.scale_grad_by_freq is not False:
+            s += f', scale_grad_by_freq={self.scale_grad_by_freq!r}'
+        s += f', mode={self.mode!r}'
+        if self.padding_idx is not None:
+            s += f', padding_idx={self.padding_idx!r}'
+        return s
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, max_norm=None, norm_type=2.0,
+                        scale_grad_by_freq=False, mode='mean', sparse=False,
+                        include_last_offset=False, padding_idx=None):
+        """An EmbeddingBag whose weight is ``embeddings`` (2-D); frozen unless
+        ``freeze=False``.
+
+        >>> bag = ember.nn.EmbeddingBag.from_pretrained(ember.tensor([[1., 2.], [3., 4.]]))
+        >>> bag(ember.tensor([[1, 0]]))
+        tensor([[2., 3.]])
+        """
+        if embeddings.dim() != 2:
+            raise AssertionError('Embeddings parameter is expected to be 2-dimensional (got '
+                                 f'shape {list(embeddings.shape)})')
+        rows, cols = embeddings.shape
+        bag = cls(num_embeddings=rows, embedding_dim=cols, _weight=embeddings,
+                  max_norm=max_norm, norm_type=norm_type,
+                  scale_grad_by_freq=scale_grad_by_freq, mode=mode, sparse=sparse,
+                  include_last_offset=include_last_offset, padding_idx=padding_idx)
+        bag.weight.requires_grad = not freeze
+        return bag
