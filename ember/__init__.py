@@ -28,7 +28,15 @@ del _mod, _name
 from . import random
 from .random import (manual_seed, seed, initial_seed, get_rng_state, set_rng_state, Generator,
                      default_generator)
-from . import cuda
+from . import cuda, cpu
+from . import amp
+from .amp import autocast, GradScaler
+from .amp.autocast_mode import (
+    is_autocast_enabled, set_autocast_enabled, get_autocast_dtype, set_autocast_dtype,
+    get_autocast_cpu_dtype, get_autocast_gpu_dtype, is_autocast_cpu_enabled,
+    set_autocast_cpu_enabled, set_autocast_cpu_dtype, clear_autocast_cache,
+    is_autocast_cache_enabled, set_autocast_cache_enabled, autocast_increment_nesting,
+    autocast_decrement_nesting)
 from . import linalg
 from . import backends
 from ._ops.reduction import return_types

@@ -13,6 +13,7 @@ log_softmax, as PyTorch's does). As in PyTorch that gradient has no derivative i
 tensor(0.2877)
 """
 from ._base import Tensor, wrap, record, STATE, np
+from ._autocast import AUTOCAST, full_precision
 from ._elementwise import tname, record_not_implemented
 from ._nn_loss_common import check_reduction
 
@@ -44,6 +45,9 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     >>> F.ctc_loss(lp, ember.tensor([1, 2]), [3], [2], reduction='none')
     tensor([1.6864])
     """
+    if AUTOCAST.on:
+        return full_precision(ctc_loss, log_probs, targets, input_lengths, target_lengths, blank,
+                              reduction, zero_infinity)
     from .binary import where
     from .creation import zeros, tensor
     reduction = check_reduction(reduction)

@@ -11,6 +11,7 @@ their graphs (and grad_fn names) match.
 tensor(0.5000)
 """
 from ._base import wrap, record, STATE, np
+from ._autocast import AUTOCAST, full_precision
 from ._elementwise import tname, record_not_implemented
 from ._nn_loss_common import (reduction_of, need_tensor, f32_exact, reduce_array,
                               reduce_tensor, quiet_call, not_differentiable, add_scalar,
@@ -27,6 +28,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='m
     >>> F.soft_margin_loss(ember.tensor([0., 2.]), ember.tensor([1., -1.]), reduction='none')
     tensor([0.6931, 2.1269])
     """
+    if AUTOCAST.on:
+        return full_precision(soft_margin_loss, input, target, size_average, reduce, reduction)
     need_tensor(input, 'soft_margin_loss', 'input', 1)
     need_tensor(target, 'soft_margin_loss', 'target', 2)
     reduction = reduction_of(size_average, reduce, reduction)
@@ -102,6 +105,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     >>> F.multi_margin_loss(ember.tensor([[0.1, 0.2, 0.4]]), ember.tensor([2]))
     tensor(0.5000)
     """
+    if AUTOCAST.on:
+        return full_precision(multi_margin_loss, input, target, p, margin, weight, size_average,
+                              reduce, reduction)
     reduction = reduction_of(size_average, reduce, reduction)
     if p != 1 and p != 2:
         raise ValueError('only p == 1 and p == 2 supported')
@@ -183,6 +189,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     ...                          ember.tensor([[3, 0, -1, 1]]))
     tensor(0.8500)
     """
+    if AUTOCAST.on:
+        return full_precision(multilabel_margin_loss, input, target, size_average, reduce,
+                              reduction)
     reduction = reduction_of(size_average, reduce, reduction)
     x, t = input._data, target._data
     nd = x.ndim
@@ -267,6 +276,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     >>> F.hinge_embedding_loss(ember.tensor([0.3, 0.4]), ember.tensor([1., -1.]), reduction='none')
     tensor([0.3000, 0.6000])
     """
+    if AUTOCAST.on:
+        return full_precision(hinge_embedding_loss, input, target, margin, size_average, reduce,
+                              reduction)
     from .creation import zeros_like
     from .binary import where
     reduction = reduction_of(size_average, reduce, reduction)
@@ -286,6 +298,9 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     >>> F.margin_ranking_loss(ember.tensor([1.]), ember.tensor([2.]), ember.tensor([1.]))
     tensor(1.)
     """
+    if AUTOCAST.on:
+        return full_precision(margin_ranking_loss, input1, input2, target, margin, size_average,
+                              reduce, reduction)
     reduction = reduction_of(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f'margin_ranking_loss : All input tensors should have same dimension '
@@ -312,6 +327,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     ...                         ember.tensor([1]))
     tensor(1.)
     """
+    if AUTOCAST.on:
+        return full_precision(cosine_embedding_loss, input1, input2, target, margin, size_average,
+                              reduce, reduction)
     from .creation import zeros_like
     from .binary import where
     reduction = reduction_of(size_average, reduce, reduction)
@@ -360,6 +378,9 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     >>> F.triplet_margin_loss(a, ember.tensor([[0., 1.]]), ember.tensor([[0., 1.5]]))
     tensor(0.5000)
     """
+    if AUTOCAST.on:
+        return full_precision(triplet_margin_loss, anchor, positive, negative, margin, p, eps,
+                              swap, size_average, reduce, reduction)
     reduction = reduction_of(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f'margin must be greater than 0, got {margin}')

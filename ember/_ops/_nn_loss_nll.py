@@ -11,6 +11,7 @@ works (the cross-entropy Hessian goes through log_softmax).
 tensor(0.2395)
 """
 from ._base import wrap, record, STATE, xp_of, np
+from ._autocast import AUTOCAST, full_precision
 from ._elementwise import tname, quiet
 from ._nn_loss_common import reduction_of, not_differentiable, mul_scalar, div_scalar
 from .nn_activation import log_softmax
@@ -144,6 +145,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     >>> F.nll_loss(ember.tensor([[-1., -2.], [-3., -4.]]), ember.tensor([1, 0]))
     tensor(2.5000)
     """
+    if AUTOCAST.on:
+        return full_precision(nll_loss, input, target, weight, size_average, ignore_index, reduce,
+                              reduction)
     reduction = reduction_of(size_average, reduce, reduction)
     return nll(input, target, weight, reduction, ignore_index)
 
@@ -398,6 +402,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     >>> F.cross_entropy(ember.tensor([[1., 1.]]), ember.tensor([1]))
     tensor(0.6931)
     """
+    if AUTOCAST.on:
+        return full_precision(cross_entropy, input, target, weight, size_average, ignore_index,
+                              reduce, reduction, label_smoothing)
     reduction = reduction_of(size_average, reduce, reduction)
     class_dim = 0 if input.dim() == 1 else 1
     if input.shape == target.shape:

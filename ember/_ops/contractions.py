@@ -10,6 +10,7 @@ import collections
 import numpy as np
 
 from ._base import Tensor, wrap, record, STATE, xp_of, norm_dim
+from ._autocast import AUTOCAST, full_precision
 from .arith import _write_out
 from .products import mm
 from ._linalg_common import _tname, _dtype_help, _operands
@@ -134,6 +135,8 @@ def trace(input):
     >>> ember.trace(ember.tensor([[1., 2.], [3., 4.]]))
     tensor(5.)
     """
+    if AUTOCAST.on:
+        return full_precision(trace, input)
     x = input._data
     if x.ndim != 2:
         raise RuntimeError(f'trace: expected a matrix, but got tensor with dim {x.ndim}')

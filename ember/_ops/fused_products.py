@@ -8,6 +8,7 @@ tensor([[2., 2.],
         [2., 2.]])
 """
 from ._base import wrap, record, xp_of
+from ._autocast import AUTOCAST, lower_precision
 from .arith import _write_out, _generic_inplace
 from .products import matmul, mv, _mm_checks, _mm_grads, _mv_grads, _bmm_grads, _batches
 from ._linalg_common import (_CNAME, _tname, _dims, _dtype_help, _shape_help, _check_tensor,
@@ -106,6 +107,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     >>> ember.addmm(ember.zeros(2), ember.ones(3, 2), ember.ones(2, 2)).shape
     torch.Size([3, 2])
     """
+    if AUTOCAST.on:
+        return lower_precision(addmm, input, mat1, mat2, beta=beta, alpha=alpha, out=out)
     _check_tensor(input, 'addmm', 'input', 1)
     x1, x2 = _operands(mat1, mat2, 'addmm', ('mat1', 'mat2'), 2)
     if x1.ndim != 2 or x2.ndim != 2:
@@ -157,6 +160,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     >>> ember.baddbmm(ember.zeros(2, 2, 4), ember.ones(2, 2, 3), ember.ones(2, 3, 4)).shape
     torch.Size([2, 2, 4])
     """
+    if AUTOCAST.on:
+        return lower_precision(baddbmm, input, batch1, batch2, beta=beta, alpha=alpha, out=out)
     _check_tensor(input, 'baddbmm', 'input', 1)
     x1, x2 = _batch_pair(batch1, batch2, 'baddbmm')
     xi = input._data
@@ -175,6 +180,8 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     >>> ember.addbmm(ember.zeros(2, 4), ember.ones(5, 2, 3), ember.ones(5, 3, 4)).shape
     torch.Size([2, 4])
     """
+    if AUTOCAST.on:
+        return lower_precision(addbmm, input, batch1, batch2, beta=beta, alpha=alpha, out=out)
     _check_tensor(input, 'addbmm', 'input', 1)
     x1, x2 = _batch_pair(batch1, batch2, 'addbmm')
     if x1.dtype != x2.dtype:

@@ -10,6 +10,7 @@ in-place forms.
 import math
 
 from ._base import Tensor, wrap, record, xp_of, norm_dim, bump_version
+from ._autocast import AUTOCAST, promote
 from .arith import write_out, tname
 from ._index_common import (_FULL, _I64D, _I32_64, _I64, _zeros, _contig_copy, _add_at,
                             _positions, _bounds, _not_tensor, _fill_scalar, _inplace_variant,
@@ -267,6 +268,8 @@ def index_copy(input, dim, index, source):
     >>> ember.index_copy(ember.zeros(3), 0, ember.tensor([2]), ember.tensor([5.]))
     tensor([0., 0., 5.])
     """
+    if AUTOCAST.on:
+        return promote(index_copy, input, dim, index, source)
     d, idx, xs, s = _index_copy_prepare(input, dim, index, source)
     res = _contig_copy(input._data)
     res.reshape(xs)[_along(d, idx)] = s

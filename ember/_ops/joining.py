@@ -12,6 +12,7 @@ import operator
 import warnings
 
 from ._base import Tensor, wrap, record, np, norm_dim, xp_of
+from ._autocast import AUTOCAST, promote
 from ._shape_helpers import _tensor_list, _write_out
 from .shape import reshape, expand, flatten, atleast_1d, atleast_2d, atleast_3d
 from .splitting import _sliced, select
@@ -61,6 +62,8 @@ def cat(tensors, dim=0, *, axis=None, out=None):
     >>> ember.cat([ember.tensor([1, 2]), ember.tensor([3])])
     tensor([1, 2, 3])
     """
+    if AUTOCAST.on:
+        return promote(cat, tensors, dim, axis=axis, out=out)
     if tensors.__class__ is not list and tensors.__class__ is not tuple:
         tensors = _tensor_list(tensors, 'cat')
     if not tensors:
@@ -162,6 +165,8 @@ def stack(tensors, dim=0, *, out=None):
     tensor([[1, 3],
             [2, 4]])
     """
+    if AUTOCAST.on:
+        return promote(stack, tensors, dim, out=out)
     tensors = _tensor_list(tensors, 'stack')
     if not tensors:
         raise RuntimeError('stack expects a non-empty TensorList')

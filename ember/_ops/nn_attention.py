@@ -21,6 +21,7 @@ import math
 import warnings
 
 from ._base import Tensor, wrap, record, record_multi, xp_of, STATE, np
+from ._autocast import AUTOCAST, lower_precision
 from .fused_products import baddbmm
 from .products import bmm
 from .joining import cat
@@ -143,6 +144,13 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     >>> out.shape, w.shape
     (torch.Size([3, 4]), torch.Size([3, 3]))
     """
+    if AUTOCAST.on:
+        return lower_precision(multi_head_attention_forward, query, key, value, embed_dim_to_check,
+                               num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v,
+                               add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training,
+                               key_padding_mask, need_weights, attn_mask, use_separate_proj_weight,
+                               q_proj_weight, k_proj_weight, v_proj_weight, static_k, static_v,
+                               average_attn_weights, is_causal)
     return _mha(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
                 bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
                 training, key_padding_mask, need_weights, attn_mask, use_separate_proj_weight,

@@ -19,6 +19,7 @@ torch.Size([1, 1, 2, 2])
 import itertools
 
 from ._base import Tensor, wrap, record, STATE, np, xp_of
+from ._autocast import AUTOCAST, lower_precision
 from . import _nn_conv_kernels as K
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d',
@@ -407,6 +408,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     >>> ember.conv1d(ember.ones(1, 2, 5), ember.ones(3, 2, 3)).shape
     torch.Size([1, 3, 3])
     """
+    if AUTOCAST.on:
+        return lower_precision(conv1d, input, weight, bias, stride, padding, dilation, groups)
     return _convnd('conv1d', 1, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -417,6 +420,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     >>> ember.conv2d(ember.ones(1, 1, 4, 4), ember.ones(2, 1, 3, 3), padding=1).shape
     torch.Size([1, 2, 4, 4])
     """
+    if AUTOCAST.on:
+        return lower_precision(conv2d, input, weight, bias, stride, padding, dilation, groups)
     return _convnd('conv2d', 2, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -426,6 +431,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     >>> ember.conv3d(ember.ones(1, 1, 3, 3, 3), ember.ones(1, 1, 2, 2, 2)).shape
     torch.Size([1, 1, 2, 2, 2])
     """
+    if AUTOCAST.on:
+        return lower_precision(conv3d, input, weight, bias, stride, padding, dilation, groups)
     return _convnd('conv3d', 3, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -436,6 +443,9 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     >>> ember.conv_transpose1d(ember.ones(1, 2, 3), ember.ones(2, 1, 3), stride=2).shape
     torch.Size([1, 1, 7])
     """
+    if AUTOCAST.on:
+        return lower_precision(conv_transpose1d, input, weight, bias, stride, padding,
+                               output_padding, groups, dilation)
     return _conv_transposend('conv_transpose1d', 1, input, weight, bias, stride, padding,
                              output_padding, groups, dilation)
 
@@ -447,6 +457,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     >>> ember.conv_transpose2d(ember.ones(1, 2, 3, 3), ember.ones(2, 4, 2, 2), stride=2).shape
     torch.Size([1, 4, 6, 6])
     """
+    if AUTOCAST.on:
+        return lower_precision(conv_transpose2d, input, weight, bias, stride, padding,
+                               output_padding, groups, dilation)
     return _conv_transposend('conv_transpose2d', 2, input, weight, bias, stride, padding,
                              output_padding, groups, dilation)
 
@@ -458,6 +471,9 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
     >>> ember.conv_transpose3d(ember.ones(1, 1, 2, 2, 2), ember.ones(1, 1, 2, 2, 2)).shape
     torch.Size([1, 1, 3, 3, 3])
     """
+    if AUTOCAST.on:
+        return lower_precision(conv_transpose3d, input, weight, bias, stride, padding,
+                               output_padding, groups, dilation)
     return _conv_transposend('conv_transpose3d', 3, input, weight, bias, stride, padding,
                              output_padding, groups, dilation)
 
@@ -493,6 +509,8 @@ def conv_tbc(input, weight, bias, pad=0):
     >>> ember.conv_tbc(ember.ones(5, 2, 3), ember.ones(3, 3, 4), ember.zeros(4), 1).shape
     torch.Size([5, 2, 4])
     """
+    if AUTOCAST.on:
+        return lower_precision(conv_tbc, input, weight, bias, pad)
     if not isinstance(input, Tensor) or not isinstance(weight, Tensor) or \
             not isinstance(bias, Tensor):
         raise _not_tensor('conv_tbc', input, weight, bias)

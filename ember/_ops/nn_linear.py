@@ -8,6 +8,7 @@ torch.Size([2, 4])
 import math
 
 from ._base import Tensor, wrap, record
+from ._autocast import AUTOCAST, lower_precision
 from .fused_products import addmm
 from .products import matmul, mm
 
@@ -38,6 +39,8 @@ def linear(input, weight, bias=None):
     >>> F.linear(ember.tensor([[1., 2.]]), ember.tensor([[1., 1.]]), ember.tensor([0.5]))
     tensor([[3.5000]])
     """
+    if AUTOCAST.on:
+        return lower_precision(linear, input, weight, bias)
     x = input._data
     w = weight._data
     if w.ndim == 2 and x.ndim and x.shape[-1] != w.shape[1]:

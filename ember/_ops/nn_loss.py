@@ -20,6 +20,7 @@ tensor(2.)
 import math
 
 from ._base import Tensor, wrap, record, STATE, np
+from ._autocast import AUTOCAST, full_precision
 from ._elementwise import tname
 from .. import _dtype as D
 from ._nn_loss_common import (reduction_of, check_reduction, enum_reduction, size_warning,
@@ -84,6 +85,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction='mean', wei
     >>> F.l1_loss(ember.tensor([1., 2.]), ember.tensor([2., 4.]))
     tensor(1.5000)
     """
+    if AUTOCAST.on:
+        return full_precision(l1_loss, input, target, size_average, reduce, reduction, weight)
     size_warning(input, target)
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
@@ -102,6 +105,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', we
     >>> F.mse_loss(ember.tensor([0., 0.]), ember.tensor([1., 3.]), reduction='sum')
     tensor(10.)
     """
+    if AUTOCAST.on:
+        return full_precision(mse_loss, input, target, size_average, reduce, reduction, weight)
     size_warning(input, target)
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
@@ -147,6 +152,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mea
     >>> F.smooth_l1_loss(ember.tensor([0., 0.]), ember.tensor([0.5, 3.]), reduction='none')
     tensor([0.1250, 2.5000])
     """
+    if AUTOCAST.on:
+        return full_precision(smooth_l1_loss, input, target, size_average, reduce, reduction, beta)
     size_warning(input, target)
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
@@ -211,6 +218,8 @@ def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
     >>> F.huber_loss(ember.tensor([0., 0.]), ember.tensor([0.5, 3.]), reduction='none')
     tensor([0.1250, 2.5000])
     """
+    if AUTOCAST.on:
+        return full_precision(huber_loss, input, target, reduction, delta, weight)
     size_warning(input, target)
     if weight is not None:
         _check_weight_size(weight, input)
@@ -267,6 +276,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     >>> F.binary_cross_entropy(ember.tensor([0.5, 0.9]), ember.tensor([1., 1.]))
     tensor(0.3993)
     """
+    if AUTOCAST.on:
+        return full_precision(binary_cross_entropy, input, target, weight, size_average, reduce,
+                              reduction)
     need_tensor(input, 'binary_cross_entropy', 'input', 1)
     need_tensor(target, 'binary_cross_entropy', 'target', 2)
     reduction = reduction_of(size_average, reduce, reduction)
@@ -351,6 +363,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     >>> F.binary_cross_entropy_with_logits(ember.tensor([0., 2.]), ember.tensor([1., 1.]))
     tensor(0.4100)
     """
+    if AUTOCAST.on:
+        return full_precision(binary_cross_entropy_with_logits, input, target, weight,
+                              size_average, reduce, reduction, pos_weight)
     need_tensor(input, 'binary_cross_entropy_with_logits', 'input', 1)
     need_tensor(target, 'binary_cross_entropy_with_logits', 'target', 2)
     reduction = reduction_of(size_average, reduce, reduction)
@@ -456,6 +471,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
     >>> F.kl_div(ember.tensor([[0.25, 0.75]]).log(), p, reduction='batchmean')
     tensor(0.1438)
     """
+    if AUTOCAST.on:
+        return full_precision(kl_div, input, target, size_average, reduce, reduction, log_target)
     if size_average is not None or reduce is not None:
         red = reduction_of(size_average, reduce, reduction)
     elif reduction == 'mean':
@@ -494,6 +511,9 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     >>> F.poisson_nll_loss(ember.tensor([0., 1.]), ember.tensor([1., 2.]))
     tensor(0.8591)
     """
+    if AUTOCAST.on:
+        return full_precision(poisson_nll_loss, input, target, log_input, full, size_average, eps,
+                              reduce, reduction)
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
     if reduction not in ('none', 'mean', 'sum'):

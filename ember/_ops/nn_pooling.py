@@ -13,6 +13,7 @@ tensor([[3., 2.]])
 import math
 
 from ._base import wrap, record, STATE, xp_of, np
+from ._autocast import AUTOCAST, full_precision
 from ._elementwise import not_implemented_for
 from ._nn_pooling_core import (int_tuple, stride_tuple, window_geometry, max_windows,
                                sum_windows, window_scatter, PlaneIndex, plane_scatter, fmt_shape,
@@ -160,6 +161,9 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     >>> ember.max_pool3d(ember.arange(8.).reshape(1, 2, 2, 2), 2)
     tensor([[[[7.]]]])
     """
+    if AUTOCAST.on:
+        return full_precision(max_pool3d, input, kernel_size, stride, padding, dilation, ceil_mode,
+                              return_indices)
     return _max_pool(input, 3, kernel_size, stride, padding, dilation, ceil_mode,
                      return_indices, 'max_pool3d')
 
@@ -259,6 +263,9 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     tensor([[[0., 0.],
              [0., 3.]]])
     """
+    if AUTOCAST.on:
+        return full_precision(max_unpool2d, input, indices, kernel_size, stride, padding,
+                              output_size)
     return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size,
                        'max_unpool2d')
 
@@ -270,6 +277,9 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     >>> ember.nn.functional.max_unpool3d(v, i, 2).sum()
     tensor(7.)
     """
+    if AUTOCAST.on:
+        return full_precision(max_unpool3d, input, indices, kernel_size, stride, padding,
+                              output_size)
     return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size,
                        'max_unpool3d')
 
@@ -371,6 +381,9 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     >>> ember.nn.functional.avg_pool3d(ember.arange(8.).reshape(1, 2, 2, 2), 2)
     tensor([[[[3.5000]]]])
     """
+    if AUTOCAST.on:
+        return full_precision(avg_pool3d, input, kernel_size, stride, padding, ceil_mode,
+                              count_include_pad, divisor_override)
     op = 'avg_pool3d'
     k = int_tuple(kernel_size, 3, op, 'kernel_size')
 

@@ -17,6 +17,7 @@ top-level function.
 (torch.Size([3, 1, 1]), torch.Size([1, 1]), torch.Size([1, 1]))
 """
 from ._base import wrap, record_multi, xp_of, STATE
+from ._autocast import AUTOCAST, lower_precision
 from . import _nn_rnn_kernels as K
 
 __all__ = []
@@ -33,6 +34,9 @@ def rnn_layer(mode, input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes, re
     every step (same leading shape as ``input``), the final hidden state (per sequence, at its
     own last step) and, for LSTM, the final cell state (None otherwise).
     """
+    if AUTOCAST.on:
+        return lower_precision(rnn_layer, mode, input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr,
+                               batch_sizes, reverse)
     x = input._data
     xp = xp_of(x)
     if batch_sizes is None:

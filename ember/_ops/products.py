@@ -12,6 +12,7 @@ and add what the user usually has to fix.
 import numpy as np
 
 from ._base import Tensor, wrap, record, STATE, xp_of
+from ._autocast import AUTOCAST, lower_precision
 from .arith import _write_out
 from ._linalg_common import (_CNAME, _tname, _dtype_help, _operands, _check_kind, _same_device,
                              _result, _mm_errors, _mv_errors, _dot_errors, _bmm_errors,
@@ -90,6 +91,8 @@ def matmul(input, other, *, out=None):
     >>> ember.matmul(ember.ones(2, 3), ember.ones(3)).shape
     torch.Size([2])
     """
+    if AUTOCAST.on:
+        return lower_precision(matmul, input, other, out=out)
     try:
         xa = input._data
         xb = other._data
@@ -181,6 +184,8 @@ def mm(input, mat2, *, out=None):
     >>> ember.mm(ember.ones(2, 3), ember.ones(3, 4)).shape
     torch.Size([2, 4])
     """
+    if AUTOCAST.on:
+        return lower_precision(mm, input, mat2, out=out)
     xa, xb = _operands(input, mat2, 'mm', ('input', 'mat2'))
     if xa.ndim != 2:
         raise RuntimeError('self must be a matrix')
@@ -209,6 +214,8 @@ def bmm(input, mat2, *, out=None):
     >>> ember.bmm(ember.ones(5, 2, 3), ember.ones(5, 3, 4)).shape
     torch.Size([5, 2, 4])
     """
+    if AUTOCAST.on:
+        return lower_precision(bmm, input, mat2, out=out)
     xa, xb = _batches(input, mat2, 'bmm', ('input', 'mat2'), 1)
     _bmm_errors(xa.shape, xb.shape, xa.dtype, xb.dtype, 'bmm', xa, xb)
     _check_kind(xa, xb, 'bmm')
@@ -421,6 +428,8 @@ def vecdot(x, y, *, dim=-1, out=None):
     >>> ember.linalg.vecdot(ember.ones(2, 3), ember.ones(3))
     tensor([3., 3.])
     """
+    if AUTOCAST.on:
+        return lower_precision(vecdot, x, y, dim=dim, out=out)
     xa, xb = x._data, y._data
     for t in (xa, xb):
         if t.dtype.kind != 'f':
