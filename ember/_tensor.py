@@ -175,6 +175,17 @@ class Tensor:
     def element_size(self):
         return self._data.itemsize
 
+    @property
+    def itemsize(self):
+        """Bytes per element (``element_size()``)."""
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        """Bytes the elements take: ``numel() * itemsize`` (an expanded view counts every
+        element)."""
+        return self._data.size * self._data.itemsize
+
     def stride(self, dim=None):
         """Strides in elements, as in PyTorch."""
         isz = self._data.itemsize
