@@ -29,10 +29,16 @@ def _bfloat16(a):
 
     PyTorch runs Muon's Newton-Schulz iteration in bfloat16; ember needs no bfloat16 dtype
     for it: it rounds float32 results where PyTorch's bfloat16 kernels round theirs.
+    ``a`` (a fresh float32 array) is rounded in place.
     """
-    bits = np.ascontiguousarray(a, dtype=np.float32).view(np.uint32).astype(np.uint64)
-    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
-    return bits.astype(np.uint32).view(np.float32)
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    bits = a.view(np.uint32)
+    lsb = np.right_shift(bits, 16)
+    np.bitwise_and(lsb, 1, out=lsb)
+    lsb += 0x7FFF
+    bits += lsb
+    bits &= np.uint32(0xFFFF0000)
+    return a
 
 
 def _addmm(c, a, b, beta, alpha=1.0):
@@ -55,12 +61,12 @@ def _zeropower_via_newtonschulz(grad, ns_coefficients, ns_steps, eps):
     if len(ns_coefficients) != 3:
         raise ValueError('Coefficients must be a tuple of exactly 3 values')
     a, b, c = ns_coefficients
-    x = _bfloat16(grad.astype(np.float32))
+    x = _bfloat16(grad.astype(np.float32))  # a copy: grad is not touched
     tall = grad.shape[0] > grad.shape[1]
     if tall:
         x = x.T
-    norm = _bfloat16(np.sqrt(np.sum(x * x, dtype=np.float32)))
-    x = _bfloat16(x / max(norm, _bfloat16(np.float32(eps))[()]))
+    norm = _bfloat16(np.sqrt([np.sum(x * x, dtype=np.float32)]))[0]
+    x = _bfloat16(x / max(norm, _bfloat16(np.array([eps], np.float32))[0]))
     for _ in range(ns_steps):
         gram = _bfloat16(np.matmul(x, x.T))
         gram_update = _addmm(gram, gram, gram, beta=b, alpha=c)
