@@ -18,8 +18,19 @@ from .categorical import Categorical
 from .uniform import Uniform
 from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
 from .independent import Independent
+from .multivariate_normal import MultivariateNormal
+from .exponential import Exponential
+from .laplace import Laplace
+from .cauchy import Cauchy
+from .poisson import Poisson
+from .geometric import Geometric
+from . import transforms
+from .transformed_distribution import TransformedDistribution
+from .log_normal import LogNormal
 from .kl import kl_divergence, register_kl
 
 __all__ = ['constraints', 'Distribution', 'ExponentialFamily', 'Normal', 'Bernoulli',
            'Categorical', 'Uniform', 'OneHotCategorical', 'OneHotCategoricalStraightThrough',
-           'Independent', 'kl_divergence', 'register_kl']
+           'Independent', 'MultivariateNormal', 'Exponential', 'Laplace', 'Cauchy', 'Poisson',
+           'Geometric', 'transforms', 'TransformedDistribution', 'LogNormal', 'kl_divergence',
+           'register_kl']
