@@ -364,8 +364,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     tensor(0.4100)
     """
     if AUTOCAST.on:
-        return full_precision(binary_cross_entropy_with_logits, input, target, weight,
-                              size_average, reduce, reduction, pos_weight)
+        return full_precision(FUNCTIONAL['binary_cross_entropy_with_logits'], input, target,
+                              weight, size_average, reduce, reduction, pos_weight)
     need_tensor(input, 'binary_cross_entropy_with_logits', 'input', 1)
     need_tensor(target, 'binary_cross_entropy_with_logits', 'target', 2)
     reduction = reduction_of(size_average, reduce, reduction)
@@ -472,7 +472,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
     tensor(0.1438)
     """
     if AUTOCAST.on:
-        return full_precision(kl_div, input, target, size_average, reduce, reduction, log_target)
+        return full_precision(FUNCTIONAL['kl_div'], input, target, size_average, reduce,
+                              reduction, log_target)
     if size_average is not None or reduce is not None:
         red = reduction_of(size_average, reduce, reduction)
     elif reduction == 'mean':
@@ -512,8 +513,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     tensor(0.8591)
     """
     if AUTOCAST.on:
-        return full_precision(poisson_nll_loss, input, target, log_input, full, size_average, eps,
-                              reduce, reduction)
+        return full_precision(FUNCTIONAL['poisson_nll_loss'], input, target, log_input, full,
+                              size_average, eps, reduce, reduction)
     if size_average is not None or reduce is not None:
         reduction = reduction_of(size_average, reduce, reduction)
     if reduction not in ('none', 'mean', 'sum'):

@@ -213,12 +213,12 @@ class GradScaler:
         (unless the grown scale would be inf)."""
         scale, tracker = self._scale._data, self._growth_tracker._data
         if found_inf:
-            scale[...] = scale * D.float32.np(self._backoff_factor)
+            scale[...] = scale * D.float32.np.type(self._backoff_factor)
             tracker[...] = 0
             return
         clean = int(tracker) + 1
         if clean == self._growth_interval:
-            grown = scale * D.float32.np(self._growth_factor)
+            grown = scale * D.float32.np.type(self._growth_factor)
             if _xp(scale).isfinite(grown):
                 scale[...] = grown
             clean = 0
