@@ -7,10 +7,11 @@ Sequential(
   (1): ReLU()
 )
 """
-from .parameter import Parameter, Buffer, UninitializedParameter
+from .parameter import Parameter, Buffer, UninitializedParameter, UninitializedBuffer
 from . import modules
 from .modules import *  # noqa: F401,F403
 from . import functional, init, utils
 
-__all__ = ['Parameter', 'Buffer', 'UninitializedParameter', 'functional', 'init', 'utils'] + \
+__all__ = ['Parameter', 'Buffer', 'UninitializedParameter', 'UninitializedBuffer', 'functional',
+           'init', 'utils'] + \
     modules.__all__

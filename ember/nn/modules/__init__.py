@@ -5,12 +5,14 @@ from . import (container, linear, flatten, activation, conv, padding, fold, pool
                sparse, distance, loss)
 from . import attention, transformer
 from . import rnn
+from . import lazy
 
 _FAMILIES = (container, linear, flatten, activation, conv, padding, fold, pooling, upsampling,
              pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm, dropout,
              sparse, distance, loss)
 _FAMILIES += (attention, transformer)
 _FAMILIES += (rnn,)
+_FAMILIES += (lazy,)
 
 __all__ = ['Module']
 for _fam in _FAMILIES:
