@@ -153,3 +153,58 @@ def test_quantile_grad_reaches_q():
 def test_cov_warns_on_no_degrees_of_freedom():
     with pytest.warns(UserWarning, match='degrees of freedom'):
         ember.cov(ember.ones(2, 1))
+
+
+# ---- family 2: elementwise extras ----------------------------------------------------------
+ELEMENTWISE = {
+    'signbit-float': lambda L: L.signbit(T(L, [-0., 0., -1., nan, -nan, -inf])),
+    'signbit-int': lambda L: L.signbit(T(L, [-1, 0, 2])),
+    'signbit-bool': lambda L: T(L, [True, False]).signbit(),
+    'signbit-out': lambda L: L.signbit(T(L, [-1., 2.]), out=L.empty(2, dtype=L.bool)),
+    'deg2rad-int': lambda L: L.deg2rad(T(L, [180, 90])),
+    'deg2rad-bool': lambda L: L.deg2rad(T(L, [True])),
+    'deg2rad-inplace-int': lambda L: T(L, [180]).deg2rad_(),
+    'rad2deg-float64': lambda L: T(L, [1.5, -3.], dtype=L.float64).rad2deg(),
+    'rad2deg-inplace': lambda L: L.rad2deg_(T(L, [1.5, -3.])),
+    'frexp-int': lambda L: L.frexp(T(L, [8])),
+    'frexp-special': lambda L: tuple(L.frexp(T(L, [8., 0.3, 0., -5., inf, nan]))),
+    'frexp-method': lambda L: tuple(T(L, [1e-30, 3e30], dtype=L.float64).frexp()),
+    'ldexp-int': lambda L: L.ldexp(T(L, [1, 2]), T(L, [3, -4])),
+    'ldexp-number': lambda L: L.ldexp(T(L, [1., 2.]), 3),
+    'ldexp-0d-float64': lambda L: L.ldexp(T(L, 2., dtype=L.float64), T(L, [1, 2])),
+    'ldexp-inplace-int': lambda L: T(L, [1, 2]).ldexp_(T(L, [3, 4])),
+    'gcd-float': lambda L: L.gcd(T(L, [12.]), T(L, [8.])),
+    'gcd-bool': lambda L: L.gcd(T(L, [True]), T(L, [True])),
+    'gcd-number': lambda L: L.gcd(T(L, [12]), 8),
+    'gcd-promotes': lambda L: L.gcd(T(L, [12], dtype=L.int32), T(L, [8])),
+    'gcd-shapes': lambda L: L.gcd(T(L, [1, 2]), T(L, [1, 2, 3])),
+    'lcm-negative-int8': lambda L: L.lcm(T(L, [-12], dtype=L.int8), T(L, [8], dtype=L.int8)),
+    'lcm-uint8': lambda L: L.lcm(T(L, [12], dtype=L.uint8), T(L, [8], dtype=L.uint8)),
+    'lcm-inplace': lambda L: T(L, [12, 9]).lcm_(T(L, [8, 6])),
+    'gcd-out': lambda L: L.gcd(T(L, [12, 9]), T(L, [8, 6]), out=L.empty(2, dtype=L.int64)),
+    'nextafter-step': lambda L: L.nextafter(T(L, [1., 2.]), T(L, [2., 1.])) - T(L, [1., 2.]),
+    'nextafter-promotes': lambda L: L.nextafter(T(L, [1., 2.]), T(L, [2., 1.], dtype=L.float64)),
+    'nextafter-int': lambda L: L.nextafter(T(L, [1, 2]), T(L, [2, 1])),
+    'nextafter-number': lambda L: L.nextafter(T(L, [1., 2.]), 3.),
+    'nextafter-inplace': lambda L: T(L, [1., 2.]).nextafter_(T(L, [2., 1.])) - 1,
+}
+
+
+@pytest.mark.parametrize('name', ELEMENTWISE)
+def test_elementwise_extras_match_torch(name):
+    _same(ELEMENTWISE[name])
+
+
+def test_frexp_return_type_and_grad():
+    r = ember.frexp(ember.tensor([8., -3.], requires_grad=True))
+    assert isinstance(r, ember.return_types.frexp)
+    assert r.exponent.dtype == ember.int32 and not r.exponent.requires_grad
+    assert repr(r).startswith('torch.return_types.frexp(')
+
+
+def test_nextafter_has_no_derivative():
+    x = ember.tensor([1., 2.], requires_grad=True)
+    y = ember.nextafter(x, ember.tensor([2., 1.]))
+    assert y.requires_grad
+    with pytest.raises(RuntimeError, match='not implemented'):
+        y.sum().backward()
