@@ -5,8 +5,9 @@ node whose backward is the standard formula written with ember ops (so it is dif
 again): e.g. ``inv``: ``-A^{-T} G A^{-T}``; ``eigh``: ``V (diag(gL) + skew(V^T gV) / E) V^T``.
 The implementations live in ``ember/_ops``: ``_linalg_norms.py``, ``_linalg_solve.py``
 (determinants, inverses, solvers), ``_linalg_decomp.py`` (eigh, svd, qr, cholesky),
-``_linalg_pinv.py`` (pinv, matrix_rank, lstsq), and the products in ``products.py`` and
-``geometry.py``.
+``_linalg_pinv.py`` (pinv, matrix_rank, lstsq), ``_linalg_lu.py`` (LU, triangular solves),
+``_linalg_funcs.py`` (matrix_exp, cond, vander, tensorinv/solve, householder_product), and the
+products in ``products.py`` and ``geometry.py``.
 
 >>> A = ember.tensor([[2., 0.], [0., 4.]])
 >>> ember.linalg.det(A), ember.linalg.inv(A)[1, 1]
@@ -22,11 +23,17 @@ from ._ops._linalg_decomp import eigh, eigvalsh, svd, svdvals, qr, cholesky, cho
 from ._ops._linalg_pinv import pinv, matrix_rank, lstsq
 from ._ops.products import matmul, multi_dot, vecdot
 from ._ops.geometry import linalg_cross as cross
+from ._ops._linalg_lu import (lu_factor, lu_factor_ex, lu, lu_solve, solve_triangular,
+                              linalg_lu_factor, linalg_lu_factor_ex, linalg_lu)  # noqa: F401
+from ._ops._linalg_funcs import (matrix_exp, vander, tensorinv, tensorsolve, cond,
+                                 householder_product)
 
 __all__ = ['norm', 'vector_norm', 'matrix_norm', 'det', 'slogdet', 'inv', 'inv_ex', 'solve',
            'solve_ex', 'eigh', 'eigvalsh', 'svd', 'svdvals', 'qr', 'cholesky', 'cholesky_ex',
            'pinv', 'matrix_rank', 'lstsq', 'matrix_power', 'multi_dot', 'cross', 'matmul',
-           'vecdot', 'diagonal']
+           'vecdot', 'diagonal', 'lu_factor', 'lu_factor_ex', 'lu', 'lu_solve',
+           'solve_triangular', 'matrix_exp', 'vander', 'tensorinv', 'tensorsolve', 'cond',
+           'householder_product']
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):

@@ -178,3 +178,68 @@ def test_as_strided_scatter_gradient_is_the_true_derivative():
     eg = ember.autograd.grad(f(x, s), (x, s), ember.tensor(g))
     for e, t in zip(eg, tg):
         np.testing.assert_allclose(e.numpy(), t.numpy())
+
+
+# ---- linear algebra --------------------------------------------------------------------------
+def test_return_types():
+    A = [[0., 1.], [2., 0.]]
+    for lib in (ember, torch):
+        a = lib.tensor(A)
+        LU, piv = lib.lu(a)
+        assert type(lib.lu(a)) is tuple and len(lib.lu(a, get_infos=True)) == 3
+        assert piv.dtype == lib.int32 and piv.tolist() == [2, 2]
+        assert type(lib.lu_unpack(LU, piv)).__name__ == 'lu_unpack'
+        r = lib.triangular_solve(lib.ones(2, 1), a.triu())
+        assert type(r).__name__ == 'triangular_solve'
+        assert r.cloned_coefficient.tolist() == a.triu().tolist()
+        assert type(lib.linalg.lu_factor_ex(a)).__name__ == 'linalg_lu_factor_ex'
+        assert [x.shape for x in lib.linalg.lu(a)] == [(2, 2)] * 3 and lib.linalg.lu(a).U.shape
+    assert repr(ember.linalg.lu_factor(ember.tensor(A))).startswith(
+        'torch.return_types.linalg_lu_factor(')
+
+
+def test_lu_singular_info_and_errors():
+    s = [[1., 2.], [2., 4.]]
+    e, t = ember.linalg.lu_factor_ex(ember.tensor(s)), torch.linalg.lu_factor_ex(torch.tensor(s))
+    assert e.info.item() == t.info.item() == 2
+    np.testing.assert_allclose(e.LU.numpy(), t.LU.numpy())
+    for fn in [lambda lib: lib.linalg.lu_factor(lib.tensor(s)),
+               lambda lib: lib.linalg.lu_factor(lib.tensor([s, s])),
+               lambda lib: lib.linalg.lu_factor(lib.ones(3)),
+               lambda lib: lib.linalg.lu_factor(lib.ones(2, 2, dtype=lib.long)),
+               lambda lib: lib.linalg.solve_triangular(lib.eye(3), lib.ones(2, 1), upper=True),
+               lambda lib: lib.matrix_rank(lib.eye(2)),
+               lambda lib: lib.frobenius_norm(lib.ones(2, 2, 2), (0, 1, 2)),
+               lambda lib: lib.linalg.tensorinv(lib.ones(2, 3), ind=1)]:
+        _raises_like(fn, fn)
+
+
+def test_solve_triangular_casts_B_to_A_dtype():
+    for lib in (ember, torch):
+        x = lib.linalg.solve_triangular(lib.eye(2) * 2, lib.ones(2, 1, dtype=lib.float64),
+                                        upper=True)
+        assert x.dtype == lib.float32 and x.tolist() == [[0.5], [0.5]]
+
+
+def test_solve_triangular_singular_gives_inf_like_lapack():
+    A = [[1., 0.], [1., 0.]]
+    e = ember.linalg.solve_triangular(ember.tensor(A), ember.ones(2, 1), upper=False)
+    t = torch.linalg.solve_triangular(torch.tensor(A), torch.ones(2, 1), upper=False)
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+def test_methods_match_functions():
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, (3, 3)) + 3 * np.eye(3)
+    b = rng.uniform(-1, 1, (3, 2))
+    for lib in (ember, torch):
+        A, B = lib.tensor(a), lib.tensor(b)
+        LU, piv = A.lu()
+        np.testing.assert_allclose(B.lu_solve(LU, piv).numpy(), np.linalg.solve(a, b))
+        np.testing.assert_allclose(B.triangular_solve(A.triu())[0].numpy(),
+                                   np.linalg.solve(np.triu(a), b))
+        L = lib.linalg.cholesky(A @ A.mT)
+        np.testing.assert_allclose(B.cholesky_solve(L).numpy(), np.linalg.solve(a @ a.T, b))
+        np.testing.assert_allclose(L.cholesky_inverse().numpy(), np.linalg.inv(a @ a.T))
+        np.testing.assert_allclose(A.matrix_exp().numpy(),
+                                   torch.linalg.matrix_exp(torch.tensor(a)).numpy())
