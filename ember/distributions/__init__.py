@@ -27,10 +27,15 @@ from .geometric import Geometric
 from . import transforms
 from .transformed_distribution import TransformedDistribution
 from .log_normal import LogNormal
+from .gamma import Gamma
+from .dirichlet import Dirichlet
+from .beta import Beta
+from .binomial import Binomial
 from .kl import kl_divergence, register_kl
 
 __all__ = ['constraints', 'Distribution', 'ExponentialFamily', 'Normal', 'Bernoulli',
            'Categorical', 'Uniform', 'OneHotCategorical', 'OneHotCategoricalStraightThrough',
            'Independent', 'MultivariateNormal', 'Exponential', 'Laplace', 'Cauchy', 'Poisson',
-           'Geometric', 'transforms', 'TransformedDistribution', 'LogNormal', 'kl_divergence',
+           'Geometric', 'transforms', 'TransformedDistribution', 'LogNormal', 'Gamma', 'Dirichlet',
+           'Beta', 'Binomial', 'kl_divergence',
            'register_kl']

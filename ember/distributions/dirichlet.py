@@ -1,0 +1,68 @@
+"""The Dirichlet distribution over the probability simplex."""
+import ember
+from ember.nn.functional import one_hot
+from . import constraints
+from .exp_family import ExponentialFamily
+
+__all__ = ['Dirichlet']
+
+
+class Dirichlet(ExponentialFamily):
+    """Dirichlet distribution with ``concentration`` (last dimension: the categories).
+    ember draws torch's samples; the gradient of ``rsample`` is not implemented yet.
+
+    >>> import ember
+    >>> _ = ember.manual_seed(0)
+    >>> Dirichlet(ember.tensor([1.0, 1.0])).sample()
+    tensor([0.8638, 0.1362])
+    """
+    arg_constraints = {'concentration': constraints.independent(constraints.positive, 1)}
+    support = constraints.simplex
+    has_rsample = True
+
+    def __init__(self, concentration, validate_args=None):
+        if concentration.dim() < 1:
+            raise ValueError('`concentration` parameter must be at least one-dimensional.')
+        self.concentration = concentration
+        super().__init__(concentration.shape[:-1], concentration.shape[-1:],
+                         validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        shape = ember.Size(batch_shape) + self.event_shape
+        return self._expanded(Dirichlet, batch_shape, _instance,
+                              concentration=self.concentration.expand(shape))
+
+    def rsample(self, sample_shape=()):
+        shape = self._extended_shape(sample_shape)
+        return ember._sample_dirichlet(self.concentration.expand(shape))
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return (ember.xlogy(self.concentration - 1.0, value).sum(-1)
+                + ember.lgamma(self.concentration.sum(-1))
+                - ember.lgamma(self.concentration).sum(-1))
+
+    @property
+    def mean(self):
+        return self.concentration / self.concentration.sum(-1, True)
+
+    @property
+    def mode(self):
+        cm1 = (self.concentration - 1).clamp(min=0.0)
+        mode = cm1 / cm1.sum(-1, True)
+        mask = (self.concentration < 1).all(dim=-1)
+        mode[mask] = one_hot(mode[mask].argmax(dim=-1), cm1.shape[-1]).to(mode)
+        return mode
+
+    @property
+    def variance(self):
+        con0 = self.concentration.sum(-1, True)
+        return self.concentration * (con0 - self.concentration) / (con0.pow(2) * (con0 + 1))
+
+    def entropy(self):
+        k = self.concentration.size(-1)
+        a0 = self.concentration.sum(-1)
+        return (ember.lgamma(self.concentration).sum(-1) - ember.lgamma(a0)
+                - (k - a0) * ember.digamma(a0)
+                - ((self.concentration - 1.0) * ember.digamma(self.concentration)).sum(-1))
