@@ -90,7 +90,8 @@ def test_multivariate_normal_errors():
                    lib.zeros(2), lib.tensor([[1.0, 2.0], [2.0, 1.0]])),
                lambda lib: lib.distributions.MultivariateNormal(
                    lib.zeros(2), scale_tril=lib.tensor([[1.0, 1.0], [0.0, 1.0]])),
-               lambda lib: lib.distributions.MultivariateNormal(lib.zeros(2), scale_tril=lib.ones(2))):
+               lambda lib: lib.distributions.MultivariateNormal(lib.zeros(2),
+                                                                scale_tril=lib.ones(2))):
         msgs = []
         for lib in (ember, torch):
             with pytest.raises(ValueError) as info:
