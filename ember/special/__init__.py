@@ -19,6 +19,11 @@ from .._ops.statistics import logsumexp
 from .._ops.special_gamma import (polygamma, mvlgamma as multigammaln, igamma as gammainc,
                                   igammac as gammaincc, zeta)
 from .._ops.special_error import ndtr, ndtri, log_ndtr, erfcx, entr, xlog1py
+from .._ops.special_polynomials import (
+    chebyshev_polynomial_t, chebyshev_polynomial_u, chebyshev_polynomial_v,
+    chebyshev_polynomial_w, shifted_chebyshev_polynomial_t, shifted_chebyshev_polynomial_u,
+    shifted_chebyshev_polynomial_v, shifted_chebyshev_polynomial_w, hermite_polynomial_h,
+    hermite_polynomial_he, laguerre_polynomial_l, legendre_polynomial_p, POLYNOMIALS)
 
 psi = digamma
 
@@ -38,5 +43,6 @@ __all__ = [
     'digamma', 'entr', 'erf', 'erfc', 'erfcx', 'erfinv', 'exp2', 'expit', 'expm1', 'gammainc',
     'gammaincc', 'gammaln', 'i0', 'log1p', 'log_ndtr', 'log_softmax', 'logit', 'logsumexp',
     'multigammaln', 'ndtr', 'ndtri', 'polygamma', 'psi', 'round', 'sinc', 'softmax', 'xlog1py',
-    'xlogy', 'zeta',
+    'xlogy', 'zeta', *POLYNOMIALS,
 ]
+del POLYNOMIALS

@@ -59,6 +59,16 @@ def _unary(name, low, high, **kw):
               dtypes=FLOATS + ('int64',), **kw)
 
 
+def _polynomial(rng, dtype):
+    x = arr(rng, (3, 4), dtype, low=-1.5, high=1.5)
+    return [Sample((x, np.arange(12).reshape(3, 4).astype(dtype)), desc='n-tensor'),
+            Sample((x, 5), desc='n-int'), Sample((0.3, np.arange(6).astype(dtype)), desc='x-number')]
+
+
+_POLYNOMIALS = ['chebyshev_polynomial_t', 'chebyshev_polynomial_u', 'chebyshev_polynomial_v',
+                'chebyshev_polynomial_w', 'hermite_polynomial_h', 'hermite_polynomial_he',
+                'laguerre_polynomial_l', 'legendre_polynomial_p']
+
 OPS = [
     Op('polygamma', _polygamma(2)),
     Op('polygamma_n0', _polygamma(0), call=lambda lib, n, x: lib.polygamma(n, x)),
@@ -74,4 +84,7 @@ OPS = [
     _unary('erfcx', -2, 5),
     Op('special.ndtri', unary_samples(low=0.02, high=0.98), call=_special('ndtri')),
     Op('special.entr', unary_samples(low=0.05, high=3), call=_special('entr')),
+    *(Op(f'special.{p}{name}', _polynomial, call=_special(p + name), differentiable=False,
+         atol=1e-4, rtol=1e-4) for name in _POLYNOMIALS for p in ('', 'shifted_')
+      if p == '' or name.startswith('chebyshev')),
 ]
