@@ -18,16 +18,10 @@ NOT_DONE = {
     'bessel_j1': 'not written yet',
     'bessel_y0': 'not written yet',
     'bessel_y1': 'not written yet',
-    'modified_bessel_i0': 'not written yet',
-    'modified_bessel_i1': 'not written yet',
     'modified_bessel_k0': 'not written yet',
     'modified_bessel_k1': 'not written yet',
     'scaled_modified_bessel_k0': 'not written yet',
     'scaled_modified_bessel_k1': 'not written yet',
-    'spherical_bessel_j0': 'not written yet',
-    'i0e': 'not written yet',
-    'i1': 'not written yet',
-    'i1e': 'not written yet',
 }
 
 GRID = np.array([0.0, -0.0, 1e-8, 0.1, 0.5, 0.975, 1.0, 1.5, 2.5, 7.3, 25.0, 300.0, -1e-8,
@@ -38,7 +32,8 @@ UNIT = np.array([0.0, 1e-300, 1e-30, 1e-5, 0.01, 0.2, 0.25, 0.5, 0.75, 0.99, 1 -
 
 # how to call each function on a library: (kind, extra)
 UNARY = ['digamma', 'psi', 'entr', 'erf', 'erfc', 'erfcx', 'erfinv', 'exp2', 'expit', 'expm1',
-         'gammaln', 'i0', 'log1p', 'log_ndtr', 'logit', 'ndtr', 'ndtri', 'round', 'sinc']
+         'gammaln', 'i0', 'log1p', 'log_ndtr', 'logit', 'ndtr', 'ndtri', 'round', 'sinc',
+         'i0e', 'i1', 'i1e', 'modified_bessel_i0', 'modified_bessel_i1', 'spherical_bessel_j0']
 BINARY = ['xlogy', 'xlog1py', 'zeta', 'gammainc', 'gammaincc']
 
 
@@ -310,6 +305,9 @@ def test_gradients_against_torch():
         lambda lib, v: lib.special.erfcx(v - 1),
         lambda lib, v: lib.special.entr(v),
         lambda lib, v: lib.special.xlog1py(v, v - 0.5),
+        lambda lib, v: lib.special.i0e(v - 1),
+        lambda lib, v: lib.special.i1(v - 0.3),
+        lambda lib, v: lib.special.i1e(v - 1.7),
     ]
     for k, case in enumerate(cases):
         res = []

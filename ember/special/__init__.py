@@ -19,6 +19,8 @@ from .._ops.statistics import logsumexp
 from .._ops.special_gamma import (polygamma, mvlgamma as multigammaln, igamma as gammainc,
                                   igammac as gammaincc, zeta)
 from .._ops.special_error import ndtr, ndtri, log_ndtr, erfcx, entr, xlog1py
+from .._ops.special_bessel import (i0e, i1, i1e, modified_bessel_i0, modified_bessel_i1,
+                                   spherical_bessel_j0)
 from .._ops.special_polynomials import (
     chebyshev_polynomial_t, chebyshev_polynomial_u, chebyshev_polynomial_v,
     chebyshev_polynomial_w, shifted_chebyshev_polynomial_t, shifted_chebyshev_polynomial_u,
@@ -43,6 +45,7 @@ __all__ = [
     'digamma', 'entr', 'erf', 'erfc', 'erfcx', 'erfinv', 'exp2', 'expit', 'expm1', 'gammainc',
     'gammaincc', 'gammaln', 'i0', 'log1p', 'log_ndtr', 'log_softmax', 'logit', 'logsumexp',
     'multigammaln', 'ndtr', 'ndtri', 'polygamma', 'psi', 'round', 'sinc', 'softmax', 'xlog1py',
-    'xlogy', 'zeta', *POLYNOMIALS,
+    'xlogy', 'zeta', 'i0e', 'i1', 'i1e', 'modified_bessel_i0', 'modified_bessel_i1',
+    'spherical_bessel_j0', *POLYNOMIALS,
 ]
 del POLYNOMIALS

@@ -84,6 +84,12 @@ OPS = [
     _unary('erfcx', -2, 5),
     Op('special.ndtri', unary_samples(low=0.02, high=0.98), call=_special('ndtri')),
     Op('special.entr', unary_samples(low=0.05, high=3), call=_special('entr')),
+    _unary('i0e', -4, 4),
+    _unary('i1', -4, 4),
+    _unary('i1e', -4, 4),
+    *(Op(f'special.{name}', unary_samples(low=-4, high=4), call=_special(name),
+         differentiable=False, dtypes=FLOATS + ('int64',))
+      for name in ('modified_bessel_i0', 'modified_bessel_i1', 'spherical_bessel_j0')),
     *(Op(f'special.{p}{name}', _polynomial, call=_special(p + name), differentiable=False,
          atol=1e-4, rtol=1e-4) for name in _POLYNOMIALS for p in ('', 'shifted_')
       if p == '' or name.startswith('chebyshev')),
