@@ -208,3 +208,48 @@ def test_nextafter_has_no_derivative():
     assert y.requires_grad
     with pytest.raises(RuntimeError, match='not implemented'):
         y.sum().backward()
+
+
+# ---- family 4: in-place forms, copies, small API -------------------------------------------
+API = {
+    'exp_-number': lambda L: L.exp_(1.),
+    'exp_-returns-self': lambda L: L.exp_(T(L, [0., 1.])),
+    'clamp_-int': lambda L: L.clamp_(T(L, [1, 5, 9]), 2, 6),
+    'sqrt_-int': lambda L: L.sqrt_(T(L, [4, 9])),
+    'fill-int-float-value': lambda L: L.fill(T(L, [1, 2]), 2.7),
+    'fill-tensor-value': lambda L: L.fill(T(L, [1., 2.]), T(L, 2.5, dtype=L.float64)),
+    'is_signed-uint8': lambda L: L.is_signed(T(L, [1], dtype=L.uint8)),
+    'is_signed-int': lambda L: L.is_signed(T(L, [1])),
+    'is_complex-number': lambda L: L.is_complex(1.),
+    'cumsum_': lambda L: T(L, [[1., 2.], [3., 4.]]).cumsum_(1),
+    'cumsum_-int': lambda L: T(L, [1, 2, 3], dtype=L.int32).cumsum_(0),
+    'cumprod_': lambda L: T(L, [[1, 2], [3, 4]]).cumprod_(0),
+    'slice_copy-default': lambda L: L.slice_copy(L.arange(10.)),
+    'slice_copy-step': lambda L: L.slice_copy(L.arange(10), 0, 2, 8, 3),
+    'split_copy': lambda L: L.split_copy(L.arange(5), 2),
+    'unbind_copy': lambda L: L.unbind_copy(L.arange(6).reshape(2, 3), 1),
+    'view_copy-dtype': lambda L: L.view_copy(L.arange(4.), L.int32),
+    'view_copy-bad-shape': lambda L: L.view_copy(L.arange(4.), (3, 2)),
+    'permute_copy-out': lambda L: L.permute_copy(L.arange(6).reshape(2, 3), (1, 0),
+                                                 out=L.empty(3, 2, dtype=L.int64)),
+    'expand_copy-bad': lambda L: L.expand_copy(L.ones(2, 3), (4, 3)),
+}
+
+
+@pytest.mark.parametrize('name', API)
+def test_api_completions_match_torch(name):
+    _same(API[name])
+
+
+def test_copy_variants_own_their_memory():
+    base = ember.arange(6.).reshape(2, 3)
+    for copy in (ember.t_copy(base), ember.select_copy(base, 0, 1),
+                 ember.alias_copy(base), ember.expand_copy(base[:1], (2, 3))):
+        copy.zero_()
+    assert base.tolist() == [[0., 1., 2.], [3., 4., 5.]]
+
+
+def test_inplace_function_is_the_tensor_method():
+    t = ember.tensor([0.25, 4.])
+    assert ember.sqrt_(t) is t and t.tolist() == [0.5, 2.]
+    assert ember.is_complex(t) is False
