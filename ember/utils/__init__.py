@@ -1,2 +1,3 @@
-"""``ember.utils``: hooks and data loading (``ember.utils.data``)."""
-from . import hooks, data
+"""``ember.utils``: hooks, data loading (``ember.utils.data``) and activation checkpointing
+(``ember.utils.checkpoint``)."""
+from . import hooks, data, checkpoint
