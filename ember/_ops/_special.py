@@ -7,8 +7,9 @@ Python loops. Only array functions that NumPy and CuPy both provide are used.
 
 Sources of the approximations:
 
-* ``erf``/``erfc``/``erfcx``: W. J. Cody, "Rational Chebyshev approximations for the error function",
-  Math. Comp. 23 (1969) 631-638, coefficients as in his CALERF routine (netlib specfun).
+* ``erf``/``erfc``/``erfcx``: W. J. Cody, "Rational Chebyshev approximations for the error
+  function", Math. Comp. 23 (1969) 631-638, coefficients as in his CALERF routine (netlib
+  specfun).
 * ``erfinv``: M. Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011),
   single-precision polynomials as a first guess, then Halley steps on Cody's erf/erfc.
 * ``lgamma``/``digamma``/``trigamma``: Stirling / de Moivre asymptotic series (Bernoulli

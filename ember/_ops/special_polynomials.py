@@ -106,4 +106,3 @@ hermite_polynomial_he = _make('hermite_polynomial_he')
 laguerre_polynomial_l = _make('laguerre_polynomial_l')
 legendre_polynomial_p = _make('legendre_polynomial_p')
 
-POLYNOMIALS = tuple(_DOC)

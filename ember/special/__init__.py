@@ -25,7 +25,7 @@ from .._ops.special_polynomials import (
     chebyshev_polynomial_t, chebyshev_polynomial_u, chebyshev_polynomial_v,
     chebyshev_polynomial_w, shifted_chebyshev_polynomial_t, shifted_chebyshev_polynomial_u,
     shifted_chebyshev_polynomial_v, shifted_chebyshev_polynomial_w, hermite_polynomial_h,
-    hermite_polynomial_he, laguerre_polynomial_l, legendre_polynomial_p, POLYNOMIALS)
+    hermite_polynomial_he, laguerre_polynomial_l, legendre_polynomial_p)
 
 psi = digamma
 
@@ -46,6 +46,9 @@ __all__ = [
     'gammaincc', 'gammaln', 'i0', 'log1p', 'log_ndtr', 'log_softmax', 'logit', 'logsumexp',
     'multigammaln', 'ndtr', 'ndtri', 'polygamma', 'psi', 'round', 'sinc', 'softmax', 'xlog1py',
     'xlogy', 'zeta', 'i0e', 'i1', 'i1e', 'modified_bessel_i0', 'modified_bessel_i1',
-    'spherical_bessel_j0', *POLYNOMIALS,
+    'spherical_bessel_j0', 'chebyshev_polynomial_t', 'chebyshev_polynomial_u',
+    'chebyshev_polynomial_v', 'chebyshev_polynomial_w', 'shifted_chebyshev_polynomial_t',
+    'shifted_chebyshev_polynomial_u', 'shifted_chebyshev_polynomial_v',
+    'shifted_chebyshev_polynomial_w', 'hermite_polynomial_h', 'hermite_polynomial_he',
+    'laguerre_polynomial_l', 'legendre_polynomial_p',
 ]
-del POLYNOMIALS

@@ -62,7 +62,8 @@ def _unary(name, low, high, **kw):
 def _polynomial(rng, dtype):
     x = arr(rng, (3, 4), dtype, low=-1.5, high=1.5)
     return [Sample((x, np.arange(12).reshape(3, 4).astype(dtype)), desc='n-tensor'),
-            Sample((x, 5), desc='n-int'), Sample((0.3, np.arange(6).astype(dtype)), desc='x-number')]
+            Sample((x, 5), desc='n-int'),
+            Sample((0.3, np.arange(6).astype(dtype)), desc='x-number')]
 
 
 _POLYNOMIALS = ['chebyshev_polynomial_t', 'chebyshev_polynomial_u', 'chebyshev_polynomial_v',
