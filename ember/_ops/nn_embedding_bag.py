@@ -185,8 +185,8 @@ def _bag_sum(weight, input, ids, positions, bag_of, num_bags, mean, psw, freq):
         out *= scale[:, None]
     res = wrap(out)
     return record(res, 'EmbeddingBagBackward0', _bag_sum_backward, (weight, psw),
-                  (psw, weight), ctx=(input.numel(), ids, positions, bag_of, scale, w.shape[0], freq),
-                  save_if=(0, 1))
+                  (psw, weight), save_if=(0, 1),
+                  ctx=(input.numel(), ids, positions, bag_of, scale, w.shape[0], freq))
 
 
 def _bag_sum_backward(node, grad):

@@ -1,8 +1,8 @@
 """``Embedding``: a lookup table of ``num_embeddings`` vectors of size ``embedding_dim``;
 ``EmbeddingBag``: the sums, means or maxima of bags of its rows.
 
-Both are initialised with ``normal_(0, 1)`` (PyTorch's random stream) and the ``padding_idx`` row set to
-zero; that row receives no gradient.
+Both are initialised with ``normal_(0, 1)`` (PyTorch's random stream) and the ``padding_idx``
+row set to zero; that row receives no gradient.
 
 >>> emb = ember.nn.Embedding(10, 3, padding_idx=0)
 >>> emb
