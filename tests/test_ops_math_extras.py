@@ -253,3 +253,24 @@ def test_inplace_function_is_the_tensor_method():
     t = ember.tensor([0.25, 4.])
     assert ember.sqrt_(t) is t and t.tolist() == [0.5, 2.]
     assert ember.is_complex(t) is False
+
+
+# ---- family 3: windows and index generation -------------------------------------------------
+CREATION = {
+    'hann-int-dtype': lambda L: L.hann_window(4, dtype=L.int64),
+    'hamming-negative': lambda L: L.hamming_window(-1),
+    'kaiser-default-dtype': lambda L: L.kaiser_window(6),
+    'tril_indices-float': lambda L: L.tril_indices(3, 3, dtype=L.float32),
+    'triu_indices-negative': lambda L: L.triu_indices(-1, 3),
+    'unravel_index-wraps': lambda L: L.unravel_index(T(L, [8, -1]), (2, 4)),
+    'unravel_index-float': lambda L: L.unravel_index(T(L, [1.]), (2, 4)),
+    'unravel_index-negative-shape': lambda L: L.unravel_index(T(L, [1]), (2, -4)),
+    'vander-2d': lambda L: L.vander(T(L, [[1.]])),
+    'vander-int32': lambda L: L.vander(T(L, [1, 2], dtype=L.int32)),
+    'vander-bool': lambda L: L.vander(T(L, [True, False]), N=3, increasing=True),
+}
+
+
+@pytest.mark.parametrize('name', CREATION)
+def test_creation_extras_match_torch(name):
+    _same(CREATION[name])
