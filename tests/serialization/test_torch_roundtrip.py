@@ -34,11 +34,13 @@ def _values(dtype, shape, rng):
 
 
 def _pair(dtype, shape, rng):
-    """The same tensor in ember and torch (bfloat16 made from float32 in both)."""
+    """The same tensor in ember and torch. bfloat16 is rounded from float32 by ember and
+    torch gets the same bits (torch's own rounding of NaN depends on its vector width)."""
     vals = _values(dtype, shape, rng)
     if dtype == 'bfloat16':
-        f = vals.astype(np.float32)
-        return ember.tensor(f).to(ember.bfloat16), torch.tensor(f).to(torch.bfloat16)
+        e = ember.tensor(vals.astype(np.float32)).to(ember.bfloat16)
+        raw = np.ascontiguousarray(e.numpy()).view(np.int16)
+        return e, torch.from_numpy(raw.copy()).view(torch.bfloat16).reshape(shape)
     return ember.tensor(vals, dtype=getattr(ember, dtype)), \
         torch.tensor(vals, dtype=getattr(torch, dtype))
 
