@@ -6,6 +6,7 @@ from . import (container, linear, flatten, activation, conv, padding, fold, pool
 from . import attention, transformer
 from . import rnn
 from . import lazy
+from . import adaptive
 
 _FAMILIES = (container, linear, flatten, activation, conv, padding, fold, pooling, upsampling,
              pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm, dropout,
@@ -13,6 +14,7 @@ _FAMILIES = (container, linear, flatten, activation, conv, padding, fold, poolin
 _FAMILIES += (attention, transformer)
 _FAMILIES += (rnn,)
 _FAMILIES += (lazy,)
+_FAMILIES += (adaptive,)
 
 __all__ = ['Module']
 for _fam in _FAMILIES:
