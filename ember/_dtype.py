@@ -88,6 +88,35 @@ _BY_NP = {d.np: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
 
 
+# The backend (NumPy) dtypes of ember's floating dtypes. NumPy gives ml_dtypes' bfloat16
+# kind 'V', so ``arr.dtype.kind == 'f'`` misses it: test ``arr.dtype in FLOATING`` instead
+# (a frozenset lookup, cheaper than reading ``.kind``).
+FLOATING = frozenset(d.np for d in ALL if d.is_floating_point)
+# Floating dtypes narrower than float32 (float16, bfloat16): computed in float32, rounded once.
+HALF_FLOATING = frozenset(d.np for d in ALL if d.is_floating_point and d.itemsize == 2)
+# Integer and floating dtypes (what matrix products accept; bool is refused).
+NUMERIC = frozenset(d.np for d in ALL if d.category)
+BF16_NP = bfloat16.np if HAS_BFLOAT16 else None
+
+
+def is_floating_np(np_dtype):
+    """Whether a backend (NumPy/CuPy) dtype is one of ember's floating dtypes, bfloat16 included.
+
+    >>> is_floating_np(np.dtype('float16')), is_floating_np(np.dtype('int64'))
+    (True, False)
+    """
+    return np_dtype in FLOATING
+
+
+def kind_of(np_dtype):
+    """NumPy's one-letter kind of a backend dtype ('b', 'i', 'u', 'f'), with bfloat16 as 'f'.
+
+    >>> kind_of(np.dtype('int8')), kind_of(bfloat16.np)
+    ('i', 'f')
+    """
+    return 'f' if np_dtype in FLOATING else np_dtype.kind
+
+
 def _by_name(name):
     return _BY_NAME[name]
 
@@ -249,18 +278,21 @@ class finfo:
 
     def __init__(self, type=None):
         d = to_dtype(type) if type is not None else _default[0]
-        info = np.finfo(d.np)
+        if not d.is_floating_point:
+            raise TypeError('torch.finfo() requires a floating point input type. Use torch.iinfo '
+                            'to handle \'torch.finfo\'')
+        info = _ml.finfo(d.np) if d is bfloat16 else np.finfo(d.np)
         self.bits = info.bits
         self.eps = _builtin_float(info.eps)
         self.max = _builtin_float(info.max)
         self.min = _builtin_float(info.min)
         self.tiny = self.smallest_normal = _builtin_float(info.tiny)
-        self.resolution = _builtin_float(info.resolution)
+        self.resolution = 10.0 ** -info.precision
         self.dtype = d.name
 
     def __repr__(self):
-        return (f'finfo(resolution={self.resolution}, min={self.min:e}, max={self.max:e}, '
-                f'eps={self.eps:e}, smallest_normal={self.tiny:e}, tiny={self.tiny:e}, dtype={self.dtype})')
+        return (f'finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, '
+                f'eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})')
 
 
 class iinfo:

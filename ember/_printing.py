@@ -15,6 +15,7 @@ import dataclasses
 import math
 
 import numpy as np
+from ._dtype import FLOATING
 
 __all__ = [
     "PRINT_OPTS",
@@ -369,7 +370,7 @@ def _is_floating(dtype, arr):
     if callable(flag):
         flag = flag()
     if flag is None:
-        return arr.dtype.kind == "f"
+        return arr.dtype in FLOATING
     return bool(flag)
 
 

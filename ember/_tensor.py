@@ -15,6 +15,7 @@ import numpy as np
 from . import _dtype as D
 from ._device import CPU, array_device, to_device, xp_of
 from .autograd import engine
+from ._dtype import FLOATING
 
 _new = object.__new__
 _NP_TO_DTYPE = D._BY_NP
@@ -213,7 +214,7 @@ class Tensor:
         return (arr.ctypes.data - np.asarray(base).ctypes.data) // arr.itemsize
 
     def is_floating_point(self):
-        return self._data.dtype.kind == 'f'
+        return self._data.dtype in FLOATING
 
     def is_complex(self):
         return False
@@ -353,7 +354,7 @@ class Tensor:
             raise RuntimeError('you can only change requires_grad flags of leaf variables. If '
                                'you want to use a computed variable in a subgraph that doesn\'t '
                                'require differentiation use var_no_grad = var.detach().')
-        if requires_grad and self._data.dtype.kind not in 'f':
+        if requires_grad and self._data.dtype not in FLOATING:
             raise RuntimeError('only Tensors of floating point and complex dtype can require '
                                f'gradients (got {self.dtype}); convert first, e.g. x.float()')
         self._rg = bool(requires_grad)
@@ -368,7 +369,7 @@ class Tensor:
         """
         arr = self._data
         if (gradient is None and inputs is None and self.grad_fn is not None
-                and arr.size == 1 and arr.dtype.kind == 'f'):
+                and arr.size == 1 and arr.dtype in FLOATING):
             seed = _make(np.ones(arr.shape, arr.dtype) if arr.__class__ is np.ndarray
                          else xp_of(arr).ones(arr.shape, arr.dtype))
             keep = create_graph if retain_graph is None else retain_graph

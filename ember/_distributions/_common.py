@@ -4,6 +4,7 @@ import math
 import sys
 
 import numpy as np
+from .._dtype import FLOATING
 
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
@@ -26,7 +27,7 @@ def _numel(shape):
 # ---------------------------------------------------------------- dtype facts
 def _is_bfloat16(dtype):
     """bfloat16 (from ml_dtypes): NumPy has no finfo for it. Unverified against torch."""
-    return dtype.kind == 'f' and dtype.itemsize == 2 and dtype != _F16
+    return dtype in FLOATING and dtype.itemsize == 2 and dtype != _F16
 
 
 def _reduced_digits(dtype):
@@ -89,6 +90,6 @@ def _libm(fn, x, dtype=_F64):
 
 def _from_double(vals, dtype):
     """static_cast<scalar_t>(double): reduced floats go through float32 first."""
-    if dtype.kind == 'f' and dtype.itemsize == 2:
+    if dtype in FLOATING and dtype.itemsize == 2:
         return vals.astype(np.float32).astype(dtype)
     return vals.astype(dtype)

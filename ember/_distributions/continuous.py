@@ -9,6 +9,7 @@ from ._common import (_F32, _F64, _fused, _numel, _float_max, _ctype, _u24, _u53
                       _from_double)
 from .fma import fma32, fma64
 from .normal import _normal_scalar
+from .._dtype import FLOATING
 
 
 def uniform(gen, shape, dtype, low=0.0, high=1.0):
@@ -22,7 +23,7 @@ def uniform(gen, shape, dtype, low=0.0, high=1.0):
         array([0.4962566, 0.7682218], dtype=float32)
     """
     dtype = np.dtype(dtype)
-    if dtype.kind != 'f':
+    if dtype not in FLOATING:
         raise TypeError(f'uniform_ is not implemented for dtype {dtype}')
     limit = _float_max(dtype)
     n = _numel(shape)

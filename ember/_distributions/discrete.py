@@ -8,6 +8,7 @@ import numpy as np
 from ._common import _F64, _MASK53, _numel, _u24, _u53_draws, _from_double
 from ._topk import _topk_rows
 from .continuous import exponential
+from .._dtype import FLOATING
 
 
 def bernoulli_scalar(gen, shape, p, dtype):
@@ -160,7 +161,7 @@ def multinomial(gen, probs, num_samples, replacement=False, draw_q=None):
     probs = np.asarray(probs)
     if probs.ndim not in (1, 2):
         raise RuntimeError('prob_dist must be 1 or 2 dim')
-    if probs.dtype.kind != 'f':
+    if probs.dtype not in FLOATING:
         raise RuntimeError(f'multinomial only supports floating-point dtypes for input, '
                            f'got: {probs.dtype}')
     k = int(num_samples)

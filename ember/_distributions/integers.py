@@ -5,13 +5,14 @@ import warnings
 import numpy as np
 
 from ._common import _F32, _F64, _numel, _float_digits, _float_max, _ctype
+from .._dtype import FLOATING
 
 
 def _check_int_dtype_range(low, high, dtype):
     """PyTorch's check_from_to_in_range: ``low`` and ``high`` (inclusive) must fit the dtype.
     For float dtypes, values beyond 2**digits only warn (they cannot all be represented)."""
     name = _ctype(dtype)
-    if dtype.kind == 'f':
+    if dtype in FLOATING:
         top = _float_max(dtype)
         lo, hi = -top, top
     elif dtype.kind in 'iu':
@@ -25,7 +26,7 @@ def _check_int_dtype_range(low, high, dtype):
         raise RuntimeError(f'from is out of bounds for {name}')
     if high < lo or high > hi:
         raise RuntimeError(f'to - 1 is out of bounds for {name}')
-    if dtype.kind == 'f':
+    if dtype in FLOATING:
         d = _float_digits(dtype)
         for what, v in (('from', low), ('to - 1', high)):
             if not -(1 << d) <= v <= 1 << d:
@@ -60,7 +61,7 @@ def randint(gen, shape, dtype, low, high):
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
                            f">= to={high}")
-    if dtype.kind == 'f':
+    if dtype in FLOATING:
         low, high = _update_from(low, dtype), _update_to(high, dtype)
         if low >= high:
             raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than 'to' "
@@ -125,7 +126,7 @@ def random_(gen, shape, dtype, low=None, high=None):
             return (gen._next_u32(n) & np.uint32(1)).astype(np.bool_).reshape(shape)
         if dtype in _RANDOM_TABLE:
             wide, mod = _RANDOM_TABLE[dtype]
-        elif dtype.kind == 'f' and dtype.itemsize == 2:    # bfloat16
+        elif dtype in FLOATING and dtype.itemsize == 2:    # bfloat16
             wide, mod = False, (1 << 8) + 1
         else:
             raise TypeError(f'random_ is not implemented for dtype {dtype}')
@@ -138,7 +139,7 @@ def random_(gen, shape, dtype, low=None, high=None):
                 raise RuntimeError('random_full_64_bits_range_kernel_cpu handles only int64, '
                                    'double, float and bfloat16')
             return gen._next_u64(n).view(np.int64).astype(dtype).reshape(shape)
-        if dtype.kind == 'f':
+        if dtype in FLOATING:
             to_inc = 1 << _float_digits(dtype)
         elif dtype == np.bool_:
             to_inc = 1

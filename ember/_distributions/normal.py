@@ -10,6 +10,7 @@ import numpy as np
 
 from ._common import _F32, _F64, _TWO_PI, _fused, _numel, _u24, _u53, _u53_draws, _libm, _from_double
 from .fma import fma32, fma64
+from .._dtype import FLOATING
 
 
 def _scale_f64(v, std, mean):
@@ -207,7 +208,7 @@ def normal(gen, shape, dtype, mean=0.0, std=1.0, contiguous=True):
         array([-1.1258398 , -1.1523602 , -0.25057858], dtype=float32)
     """
     dtype = np.dtype(dtype)
-    if dtype.kind != 'f':
+    if dtype not in FLOATING:
         raise TypeError(f'normal_ expects a floating point dtype, got {dtype}')
     if std < 0:
         raise RuntimeError(f'normal expects std >= 0.0, but found std {std:g}')

@@ -20,14 +20,17 @@ from .. import _dtype as D
 from .._tensor import Tensor, _make, Size
 from ..autograd.engine import record, record_multi
 from ..autograd.grad_mode import STATE
+from .._dtype import FLOATING
 
 __all__ = ['Tensor', 'wrap', 'record', 'record_multi', 'STATE', 'operands', 'as_tensor_arg',
            'scalar_value', 'xp_of', 'norm_dim', 'norm_dims', 'Size', 'check_same_device',
            'default_float', 'float_array', 'bump_version', 'check_inplace', 'inplace_result',
-           'np']
+           'opmath', 'np']
 
 wrap = _make
 _BY_NP = D._BY_NP
+_BF16 = D.BF16_NP
+_BF16_TYPE = _BF16.type if _BF16 is not None else None
 
 
 def xp_of(arr):
@@ -55,13 +58,13 @@ def scalar_value(x):
     raise TypeError(f'expected a Tensor or a number, got {type(x).__name__}')
 
 
-def _scalar_fits(kind, s):
-    """Whether a Python scalar keeps a tensor of ``kind`` at its own dtype (PyTorch rules)."""
+def _scalar_fits(dt, s):
+    """Whether a Python scalar keeps a tensor of dtype ``dt`` at its own dtype (PyTorch rules)."""
     if s.__class__ is float:
-        return kind == 'f'
+        return dt in FLOATING
     if s.__class__ is bool:
         return True
-    return kind != 'b'                  # int scalar: fine for int and float tensors
+    return dt.kind != 'b'               # int scalar: fine for int and float tensors
 
 
 def check_same_device(xa, xb, op):
@@ -97,10 +100,11 @@ def operands(a, b, op='op'):
         if b.__class__ is np.ndarray and b.ndim:
             return operands(a, _make(b), op)
         b = scalar_value(b)
-        kind = xa.dtype.kind
-        if not _scalar_fits(kind, b):
+        if not _scalar_fits(xa.dtype, b):
             xa = xa.astype(D._default[0].np if b.__class__ is float else np.int64)
-        elif kind in 'iu' and b.__class__ is int:
+        elif b.__class__ is float and xa.dtype is _BF16:
+            b = _BF16_TYPE(b)           # NumPy would promote bfloat16 with a float to float32
+        elif b.__class__ is int and xa.dtype.kind in 'iu':
             info = np.iinfo(xa.dtype)
             if not info.min <= b <= info.max:      # PyTorch wraps out-of-range ints
                 b = np.array(b).astype(xa.dtype)[()]
@@ -109,10 +113,22 @@ def operands(a, b, op='op'):
         return operands(_make(a), b, op)
     xb = b._data
     a = scalar_value(a)
-    kind = xb.dtype.kind
-    if not _scalar_fits(kind, a):
+    if not _scalar_fits(xb.dtype, a):
         xb = xb.astype(D._default[0].np if a.__class__ is float else np.int64)
+    elif a.__class__ is float and xb.dtype is _BF16:
+        a = _BF16_TYPE(a)
     return a, xb
+
+
+def opmath(ufunc, xa, xb, input, other):
+    """``ufunc(xa, xb)`` on :func:`operands`' output. For a bfloat16 array with a Python float
+    the scalar stays float32 (not rounded to bfloat16 first) and the result is rounded once,
+    as PyTorch's CPU kernels compute in float32 ("opmath")."""
+    if xb.__class__ is _BF16_TYPE and other.__class__ is float:
+        return ufunc(xa, np.float32(other)).astype(_BF16)
+    if xa.__class__ is _BF16_TYPE and input.__class__ is float:
+        return ufunc(np.float32(input), xb).astype(_BF16)
+    return ufunc(xa, xb)
 
 
 def as_tensor_arg(x, like=None):
@@ -128,7 +144,7 @@ def as_tensor_arg(x, like=None):
 
 def float_array(arr):
     """``arr`` as a floating array (ints and bools become the default float dtype)."""
-    return arr if arr.dtype.kind == 'f' else arr.astype(D._default[0].np)
+    return arr if arr.dtype in FLOATING else arr.astype(D._default[0].np)
 
 
 def norm_dim(dim, ndim):

@@ -14,6 +14,7 @@ import warnings
 from ._base import Tensor, wrap, record, STATE, xp_of, check_inplace, inplace_result, \
     bump_version, np
 from .. import _dtype as D
+from .._dtype import kind_of
 
 try:
     # NumPy >= 2 keeps its floating-point error state in a context variable; setting it
@@ -80,7 +81,7 @@ def broadcast_call(op, fn, *arrays, silent=False):
 def result_kind(xa, xb):
     """dtype kind ('b', 'i', 'u', 'f') of a binary op's result, given ``operands``' output."""
     d = getattr(xa, 'dtype', None)
-    return d.kind if d is not None else xb.dtype.kind
+    return kind_of(d if d is not None else xb.dtype)
 
 
 def float_operands(xa, xb):

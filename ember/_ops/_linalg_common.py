@@ -13,6 +13,7 @@ import numpy as np
 from ._base import Tensor, wrap, record, xp_of, check_same_device
 from .arith import _write_out
 from .. import _dtype as D
+from .._dtype import FLOATING, NUMERIC
 
 # C++ type names PyTorch prints in "expected m1 and m2 to have the same dtype" ...
 _CNAME = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half',
@@ -74,8 +75,15 @@ def _result(res, out, name, backward, inputs, saved=None, ctx=None, save_output=
 def _check_kind(xa, xb, what):
     """Bool (and other non-numeric) products are not implemented in PyTorch."""
     for x in (xa, xb):
-        if x.dtype.kind not in 'fiu':
+        if x.dtype not in NUMERIC:
             raise NotImplementedError(f'"{what}" not implemented for \'{_tname(x)}\'')
+
+
+def gemm(xa, xb):
+    """``xa @ xb`` in the operands' dtype. NumPy's bfloat16 product returns float32 (it
+    accumulates in float32, as PyTorch's CPU GEMM): round that once to bfloat16."""
+    r = xa @ xb
+    return r if r.dtype is xa.dtype else r.astype(xa.dtype)
 
 
 def _same_device(xa, xb, op):
@@ -182,7 +190,7 @@ def _matrix(A, op):
 
 
 def _float(x, op):
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise RuntimeError(f'{op}: Expected a floating point or complex tensor as input. Got '
                            f'{_tname(x)} (convert with .float())')
     if x.dtype.itemsize < 4:

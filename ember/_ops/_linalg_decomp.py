@@ -16,6 +16,7 @@ from ._linalg_common import (_tname, _result, LinAlgError, linalg_eigh, linalg_s
                              linalg_qr, qr_type, linalg_cholesky_ex, _matrix, _float,
                              _square_matrix, _square, _batch_prefix, _first_bad, _infos, _eye)
 from ._linalg_solve import solve
+from .._dtype import FLOATING
 
 
 # ---- eigenvalues and singular values ------------------------------------------------------------
@@ -38,7 +39,7 @@ def _eigh_input(A, UPLO):
     if UPLO not in ('L', 'U'):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     a = _square_matrix(A, 'linalg.eigh')
-    if a.dtype.kind != 'f' or a.dtype.itemsize < 4:
+    if a.dtype not in FLOATING or a.dtype.itemsize < 4:
         raise NotImplementedError(f'"linalg_eigh_cpu" not implemented for \'{_tname(a)}\'')
     return a
 

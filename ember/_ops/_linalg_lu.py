@@ -17,6 +17,7 @@ from .joining import cat
 from .products import matmul
 from ._linalg_common import (_return_type, _tname, _broadcast_error, LinAlgError,
                              _matrix, _float, _batch_prefix, _eye)
+from .._dtype import FLOATING
 
 _PUBLIC = 'ember.linalg'
 linalg_lu_factor = _return_type('linalg_lu_factor', ('LU', 'pivots'), _PUBLIC)
@@ -55,7 +56,7 @@ def _lu_input(A, op):
         raise RuntimeError(f'torch.lu_factor: Expected tensor with 2 or more dimensions. Got '
                            f'size: {list(A._data.shape)} instead')
     a = _matrix(A, op)
-    if a.dtype.kind != 'f' or a.dtype.itemsize < 4:
+    if a.dtype not in FLOATING or a.dtype.itemsize < 4:
         raise NotImplementedError(f'"lu_cpu" not implemented for \'{_tname(a)}\'')
     return a
 

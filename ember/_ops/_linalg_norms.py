@@ -13,6 +13,7 @@ from .arith import _write_out
 from ._linalg_common import _tname, _matrix, _result
 from ._linalg_decomp import svdvals
 from .. import _dtype as D
+from .._dtype import FLOATING
 
 
 def _ord_str(o):
@@ -30,7 +31,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not "
                         f'{type(ord).__name__}')
     a = x._data
-    if a.dtype.kind != 'f':
+    if a.dtype not in FLOATING:
         raise RuntimeError(f'linalg.vector_norm: Expected a floating point or complex tensor as '
                            f'input. Got {_tname(a)} (convert with .float())')
     if dtype is not None:
@@ -133,7 +134,7 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if d0 == d1:
         raise RuntimeError(f'linalg.matrix_norm: dims must be different. Got ({dim[0]}, '
                            f'{dim[1]})')
-    if a.dtype.kind != 'f':
+    if a.dtype not in FLOATING:
         raise RuntimeError(f'linalg.matrix_norm: Expected a floating point or complex tensor as '
                            f'input. Got {_tname(a)} (convert with .float())')
     if isinstance(ord, str):

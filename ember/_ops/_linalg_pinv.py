@@ -11,6 +11,7 @@ from ._base import Tensor, wrap, record, xp_of
 from .arith import _write_out
 from .products import matmul
 from ._linalg_common import _tname, _dtype_help, _result, linalg_lstsq, _matrix, _float
+from .._dtype import FLOATING
 
 
 def _eps_rtol(a):
@@ -59,7 +60,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None, out=None):
             [0.0000, 0.0000]])
     """
     a = A._data
-    if a.ndim < 2 or a.dtype.kind != 'f':
+    if a.ndim < 2 or a.dtype not in FLOATING:
         raise RuntimeError(f'linalg.pinv({_tname(a)}{{{list(a.shape)}}}): expected a tensor with '
                            '2 or more dimensions of float, double, cfloat or cdouble types')
     if rcond is not None:
@@ -99,7 +100,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None)
     tensor(1)
     """
     a = _matrix(A, 'linalg.matrix_rank')
-    if a.dtype.kind != 'f':
+    if a.dtype not in FLOATING:
         raise RuntimeError("This function doesn't handle types other than float and double")
     if tol is not None:
         atol, rtol = tol, 0.0

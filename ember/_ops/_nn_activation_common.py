@@ -8,6 +8,7 @@ NotImplementedError: "elu_cpu" not implemented for 'Long'
 from ._base import Tensor, wrap, record, xp_of, np
 from ._elementwise import not_implemented_for, not_a_tensor, apply_inplace, quiet, zeros_for
 from ._elementwise import _ERRSTATE, _IGNORE
+from .._dtype import FLOATING
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 _add_reduce = np.add.reduce
@@ -20,7 +21,7 @@ def float_data(input, kernel, op):
         x = input._data
     except AttributeError:
         raise not_a_tensor(input, op) from None
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for(kernel, x.dtype)
     return x
 

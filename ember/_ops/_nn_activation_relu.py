@@ -12,6 +12,7 @@ from ._nn_activation_common import (float_data, compute, tr, mask_grad, scale_gr
 from .pointwise import relu as _relu, METHODS as _PW
 from .. import _dtype as D
 from .._distributions._common import _u53_draws
+from .._dtype import FLOATING
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 
@@ -179,7 +180,7 @@ def prelu(input, weight):
             'Mismatch of parameter numbers and input channel size. Found parameter numbers = '
             f'{w.size} and channel size = {channels}. (PReLU(num_parameters) must equal the '
             f'number of channels, dim 1 of the input of shape {list(x.shape)}, or be 1)')
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for('prelu_cpu', x.dtype)
     wb = _prelu_weight_view(w, x.ndim)
     res = wrap(x * factor(x > 0, wb, x.dtype))
@@ -231,12 +232,12 @@ def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None, 
         raise RuntimeError('Lower bound should be less than or equal to the upper bound '
                            f'(got lower={lower}, upper={upper})')
     if training:
-        if x.dtype.kind != 'f' or x.dtype.itemsize == 2:
+        if x.dtype not in FLOATING or x.dtype.itemsize == 2:
             raise not_implemented_for('rrelu_with_noise_out_cpu', x.dtype)
         noise = _rrelu_noise(x, lower, upper, generator)
         res = wrap(x * noise)
     else:
-        if x.dtype.kind != 'f':
+        if x.dtype not in FLOATING:
             raise not_implemented_for('leaky_relu_cpu', x.dtype)
         res = wrap(_leaky(x, (lower + upper) / 2))
         noise = None

@@ -11,6 +11,7 @@ import warnings
 from ._base import Tensor, wrap, record, STATE, np
 from ._elementwise import tname
 from .. import _dtype as D
+from .._dtype import FLOATING
 
 _ENUM = {0: 'none', 1: 'mean', 2: 'sum'}
 _VALID = ('none', 'mean', 'sum')
@@ -124,7 +125,7 @@ def float_result(input, target, kernel):
         dt = D.result_type(input, target).np
         xa = xa.astype(dt) if xa.dtype != dt else xa
         xb = xb.astype(dt) if xb.dtype != dt else xb
-    if dt.kind != 'f':
+    if dt not in FLOATING:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{tname(dt)}\' (the input '
                                   'of a loss must be a floating point tensor: call .float())')
     return xa, xb, dt
@@ -167,7 +168,7 @@ def mul_scalar(t, s):
     """``t * s`` for a Python number ``s``, recorded as ``MulBackward1`` (a C++ mul by a
     Scalar in PyTorch)."""
     x = t._data
-    res = wrap(x * x.dtype.type(s) if x.dtype.kind == 'f' else x * s)
+    res = wrap(x * x.dtype.type(s) if x.dtype in FLOATING else x * s)
     return record(res, 'MulBackward1', _mul_scalar_backward, (t,), ctx=s)
 
 
@@ -178,14 +179,14 @@ def _mul_scalar_backward(node, grad):
 def add_scalar(t, s):
     """``t + s`` for a Python number ``s``, recorded as ``AddBackward1``."""
     x = t._data
-    res = wrap(x + x.dtype.type(s) if x.dtype.kind == 'f' else x + s)
+    res = wrap(x + x.dtype.type(s) if x.dtype in FLOATING else x + s)
     return record(res, 'AddBackward1', _pass_backward, (t,))
 
 
 def sub_scalar(t, s):
     """``t - s`` for a Python number ``s``, recorded as ``SubBackward1``."""
     x = t._data
-    res = wrap(x - x.dtype.type(s) if x.dtype.kind == 'f' else x - s)
+    res = wrap(x - x.dtype.type(s) if x.dtype in FLOATING else x - s)
     return record(res, 'SubBackward1', _pass_backward, (t,))
 
 
@@ -196,7 +197,7 @@ def _pass_backward(node, grad):
 def div_scalar(t, s):
     """``t / s`` for a Python number ``s``, recorded as ``DivBackward1``."""
     x = t._data
-    res = wrap(x / x.dtype.type(s) if x.dtype.kind == 'f' else x / s)
+    res = wrap(x / x.dtype.type(s) if x.dtype in FLOATING else x / s)
     return record(res, 'DivBackward1', _div_scalar_backward, (t,), ctx=s)
 
 

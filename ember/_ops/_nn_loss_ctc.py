@@ -16,6 +16,7 @@ from ._base import Tensor, wrap, record, STATE, np
 from ._autocast import AUTOCAST, full_precision
 from ._elementwise import tname, record_not_implemented
 from ._nn_loss_common import check_reduction
+from .._dtype import FLOATING
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 _CHECK = ' (while checking arguments for ctc_loss_allocate_outputs)'
@@ -73,7 +74,7 @@ def _check(x, t, il, tl, blank):
     if not 1 <= t.ndim <= 2:
         raise RuntimeError(f'Expected 1 to 2 dimensions, but got {t.ndim}-dimensional tensor for '
                            f"argument #2 'targets'{_CHECK}")
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise NotImplementedError(f'"ctc_loss_cpu" not implemented for \'{tname(x.dtype)}\'')
     T, N, C = x.shape
     if not 0 <= blank < C:

@@ -16,6 +16,7 @@ from ._elementwise import tname, record_not_implemented
 from ._nn_loss_common import (reduction_of, need_tensor, f32_exact, reduce_array,
                               reduce_tensor, quiet_call, not_differentiable, add_scalar,
                               sub_scalar)
+from .._dtype import FLOATING
 
 _F64 = np.dtype(np.float64)
 
@@ -35,7 +36,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='m
     reduction = reduction_of(size_average, reduce, reduction)
     not_differentiable('soft_margin_loss', 'target', target)
     x, t = input._data, target._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise NotImplementedError(f'"neg_cpu" not implemented for \'{tname(x.dtype)}\' (call '
                                   '.float() on the input)')
     z = ((-x) * t).astype(x.dtype, copy=False)
@@ -120,7 +121,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                            'number of input samples (batch size). Expected target size '
                            f'[{nframe}], but got {list(t.shape)}. Input has shape '
                            f'{list(x.shape)}.')
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise NotImplementedError('"multi_margin_loss_cpu_kernel" not implemented for '
                                   f"'{tname(x.dtype)}'")
     _long_target(t, 'multi_margin_loss')
@@ -208,7 +209,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         raise RuntimeError(f'inconsistent target size: {list(t.shape)} for input of size: '
                            f'{list(x.shape)} (the target has the input\'s shape: class indices '
                            'padded with -1)')
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise NotImplementedError('"multilabel_margin_loss_forward_out_frame" not implemented '
                                   f"for '{tname(x.dtype)}'")
     _long_target(t, 'multilabel_margin_loss')

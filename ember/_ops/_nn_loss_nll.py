@@ -15,6 +15,7 @@ from ._autocast import AUTOCAST, full_precision
 from ._elementwise import tname, quiet
 from ._nn_loss_common import reduction_of, not_differentiable, mul_scalar, div_scalar
 from .nn_activation import log_softmax
+from .._dtype import FLOATING
 
 _LEVELS = 8                # PyTorch's cascade_sum_num_levels
 _I64 = np.dtype(np.int64)
@@ -187,7 +188,7 @@ def _check(x, t, w, nd, ignore_index):
         raise RuntimeError(f'expected target dtype to be Long or Byte, but got {tname(t.dtype)} '
                            '(class-index targets must be integers: use target.long(); targets '
                            'of class probabilities must have the input\'s shape)')
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         kernel = 'nll_loss2d_forward_out_frame' if nd == 4 else 'nll_loss_out_frame'
         raise NotImplementedError(f'"{kernel}" not implemented for \'{tname(x.dtype)}\' (the '
                                   'input of nll_loss holds log-probabilities: a float tensor)')
@@ -239,7 +240,7 @@ def _nll_core(input, target, weight, reduction, ignore_index):
     t = target._data
     nd = x.ndim
     if (nd == 2 and weight is None and reduction != 'none' and t.dtype == _I64 and t.ndim == 1
-            and x.dtype.kind == 'f' and x.__class__ is np.ndarray and t.size):
+            and x.dtype in FLOATING and x.__class__ is np.ndarray and t.size):
         # the classifier's case, in a handful of NumPy calls
         n, c = x.shape
         if _umax(t.view(_U64)) < c and not 0 <= ignore_index < c:     # 0 <= t < c
@@ -408,7 +409,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = reduction_of(size_average, reduce, reduction)
     class_dim = 0 if input.dim() == 1 else 1
     if input.shape == target.shape:
-        if target._data.dtype.kind != 'f':
+        if target._data.dtype not in FLOATING:
             raise RuntimeError('Expected floating point type for target with class '
                                f'probabilities, got {tname(target._data.dtype)} (class-index '
                                'targets have one dimension less than the input: shape [N] for '

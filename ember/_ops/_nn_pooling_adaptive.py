@@ -9,6 +9,7 @@ from ._elementwise import not_implemented_for
 from ._nn_pooling_core import (window_geometry, max_windows, sum_windows, window_scatter,
                                PlaneIndex, separable, apply_mats, NAME as _NAME, check_input,
                                check_1d, max_pool_backward, input_if_graph)
+from .._dtype import FLOATING
 
 
 # ---- adaptive pooling ------------------------------------------------------------------------
@@ -50,7 +51,7 @@ def _bin_matrix(L, O):
 def _adaptive_avg(input, n, output_size, op):
     check_input(input, op, n, 'adaptive')
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for(op, x.dtype)
     sizes = _adaptive_sizes(output_size, x.shape, n, op)
     inp = x.shape[-n:]
@@ -145,7 +146,7 @@ def _adaptive_max(input, n, output_size, op):
                            f'(N, C, *spatial) with {n} spatial dims)')
     check_input(input, op, n, 'adaptive')
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for(op, x.dtype)
     sizes = _adaptive_sizes(output_size, x.shape, n, op)
     inp = x.shape[-n:]
@@ -226,7 +227,7 @@ def max_at(x, n, positions):
         upd = (v > m).view(np.uint8)
         xp.maximum(m, v, out=m)
         j += upd * (jt(i) - j)
-    if m.dtype.kind == 'f' and bool(xp.isnan(m).any()):
+    if m.dtype in FLOATING and bool(xp.isnan(m).any()):
         vals[0] = take(positions[0])
         for i, v in enumerate(vals):
             j[xp.isnan(v)] = i
@@ -356,7 +357,7 @@ def _fractional_max(input, n, kernel_size, output_size, output_ratio, samples, o
         raise RuntimeError(f'{name}(): Expected input to have non-zero size for non-batch '
                            f'dimensions, but got{list(x.shape)} with dimension {dim} being '
                            'empty.')
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for(name, x.dtype)
     smp = samples._data
     if smp.dtype != x.dtype:

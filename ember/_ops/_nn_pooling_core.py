@@ -22,6 +22,7 @@ import math
 
 from ._base import Tensor, wrap, record, xp_of, np, STATE
 from ._elementwise import not_implemented_for
+from .._dtype import FLOATING
 
 _INT = (int, np.integer)
 
@@ -226,7 +227,7 @@ def crop_array(buf, geom):
 
 
 def lowest(dtype):
-    if dtype.kind == 'f':
+    if dtype in FLOATING:
         return -np.inf
     if dtype.kind == 'b':
         return False
@@ -259,7 +260,7 @@ def max_windows(x, geom, need_idx):
         upd = (e > m).view(np.uint8)
         xp.maximum(m, e, out=m)
         j += upd * (jt(i) - j)
-    if m.dtype.kind == 'f' and bool(xp.isnan(m).any()):
+    if m.dtype in FLOATING and bool(xp.isnan(m).any()):
         for i, (_, sl) in enumerate(offs):      # PyTorch keeps the last NaN of a window
             j[xp.isnan(xpad[sl])] = i
     lut = geom.lut_array

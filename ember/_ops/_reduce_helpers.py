@@ -7,6 +7,7 @@ import types
 
 from ._base import Tensor, wrap, record, np, norm_dim, norm_dims, xp_of
 from .. import _dtype as D
+from .._dtype import FLOATING
 
 
 # ---- named tuples (torch.return_types) ---------------------------------------------------
@@ -260,5 +261,5 @@ def _evenly_backward(node, grad):
     x, value = node.saved()
     xa, v = x._data, value._data
     xp = xp_of(xa)
-    mask = xp.isnan(xa) if v.dtype.kind == 'f' and xp.isnan(v) else (xa == v)
+    mask = xp.isnan(xa) if v.dtype in FLOATING and xp.isnan(v) else (xa == v)
     return grad * _const((mask / mask.sum()).astype(grad._data.dtype))

@@ -24,6 +24,7 @@ Sources of the approximations:
 array([0.       , 0.5204999, 0.9999779], dtype=float32)
 """
 import numpy as np
+from .._dtype import FLOATING
 
 __all__ = ['sigmoid', 'erf', 'erfc', 'erfcx', 'erfinv', 'lgamma', 'digamma', 'trigamma',
            'i0', 'i0e', 'i1', 'i1e']
@@ -55,7 +56,7 @@ def _apply(x, core):
     """Run ``core(flat_float64, xp)`` and give back ``x``'s dtype and shape."""
     xp = _xp(x)
     x = xp.asarray(x)
-    dtype = x.dtype if x.dtype.kind == 'f' else np.dtype(np.float64)
+    dtype = x.dtype if x.dtype in FLOATING else np.dtype(np.float64)
     flat = x.ravel()                     # cores never write to their argument
     n = flat.size
     with np.errstate(all='ignore'):

@@ -11,6 +11,7 @@ The algorithms work in place on a list of ``(key, index)`` pairs (see ``_keyed``
 less-than ``comp`` on keys, exactly as libstdc++ does on iterators.
 """
 from ._base import np
+from .._dtype import FLOATING
 
 _EMULATE_MAX = 20000
 
@@ -240,6 +241,6 @@ def _has_ties(rows):
         return np.zeros(rows.shape[0], bool)
     s = np.sort(rows, axis=1)
     eq = s[:, 1:] == s[:, :-1]
-    if rows.dtype.kind == 'f':
+    if rows.dtype in FLOATING:
         eq |= np.isnan(s[:, 1:]) & np.isnan(s[:, :-1])
     return eq.any(axis=1)

@@ -7,6 +7,7 @@ import math
 
 from ._base import default_float
 from ._elementwise import inplace_method, need_tensor, write_out
+from .._dtype import FLOATING
 
 __all__ = ['deg2rad', 'deg2rad_', 'rad2deg', 'rad2deg_']
 
@@ -14,7 +15,7 @@ __all__ = ['deg2rad', 'deg2rad_', 'rad2deg', 'rad2deg_']
 def _scale(name, factor, doc):
     def op(input, *, out=None):
         need_tensor(input, name, 'input', 1)
-        x = input if input._data.dtype.kind == 'f' else input.to(default_float())
+        x = input if input._data.dtype in FLOATING else input.to(default_float())
         res = x * factor
         if out is not None:
             return write_out(out, res, (input,), name)

@@ -8,13 +8,18 @@ shares (``out=``, in-place, PyTorch's messages) in ``_elementwise.py``.
 >>> (a * 3 + 1).grad_fn
 <AddBackward0 object at ...>
 """
-from ._base import Tensor, wrap, record, STATE, operands, bump_version, default_float, np
+from ._base import Tensor, wrap, record, STATE, operands, bump_version, default_float, np, opmath
 from ._elementwise import (_ERRSTATE, _IGNORE, apply_inplace, inplace_method, inplace_doc,
                            write_out, quiet, quiet_backward,
                            broadcast_call, broadcast_error, need_tensor, not_implemented_for,
                            record_not_implemented, result_kind, tname, pass_backward,
                            zero_backward)
 from .power import reciprocal
+from .._dtype import FLOATING, BF16_NP
+
+# a bfloat16 scalar from operands: PyTorch's add/sub round a float scalar to bfloat16 as
+# operands does, but mul/div keep it float32 (opmath)
+_BF16S = BF16_NP.type if BF16_NP is not None else None
 
 # Other modules import write_out, apply_inplace, tname, broadcast_error, not_implemented_for and
 # record_not_implemented from here, and these two under their older names; all live in
@@ -148,7 +153,8 @@ def mul(input, other, *, out=None):
     """
     xa, xb = operands(input, other, 'mul')
     try:
-        res = wrap(xa * xb)
+        res = wrap(xa * xb if xa.__class__ is not _BF16S is not xb.__class__
+                   else opmath(np.multiply, xa, xb, input, other))
     except ValueError:
         raise broadcast_error('mul', xa, xb) from None
     if out is not None:
@@ -180,7 +186,8 @@ def div(input, other, *, rounding_mode=None, out=None):
             if xb.__class__ not in _SCALARS:
                 xb = xb.astype(f)
         try:
-            res = wrap(quiet(np.true_divide, xa, xb))
+            res = wrap(quiet(np.true_divide, xa, xb) if xa.__class__ is not _BF16S is not xb.__class__
+                       else quiet(opmath, np.true_divide, xa, xb, input, other))
         except ValueError:
             raise broadcast_error('div', xa, xb) from None
         if out is not None:
@@ -383,7 +390,7 @@ def div_(self, other, *, rounding_mode=None):
     >>> ember.tensor([3., 4.]).div_(2)
     tensor([1.5000, 2.0000])
     """
-    if self._data.dtype.kind != 'f' and rounding_mode is None:
+    if self._data.dtype not in FLOATING and rounding_mode is None:
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f'{tname(self._data.dtype)} (in div_: integer tensors cannot hold '
                            'a true division; use div_(..., rounding_mode=\'floor\') or .float())')

@@ -14,6 +14,7 @@ from .. import _dtype as D
 from ._elementwise import (inplace_method, write_out, quiet, quiet_backward, broadcast_call,
                            broadcast_error, float_operands, need_tensor, not_implemented_for,
                            record_not_implemented, result_kind, tname, zeros_for)
+from .._dtype import FLOATING
 
 __all__ = ['maximum', 'minimum', 'fmax', 'fmin', 'atan2', 'arctan2', 'hypot', 'lerp', 'addcmul',
            'addcdiv', 'where', 'copysign', 'xlogy', 'logaddexp', 'logaddexp2', 'heaviside']
@@ -231,7 +232,7 @@ def lerp(input, end, weight, *, out=None):
     if tw:
         _same_dtype(input, weight, 'weight', 'lerp')
     s, e = input._data, end._data
-    if s.dtype.kind != 'f':
+    if s.dtype not in FLOATING:
         raise not_implemented_for('lerp_kernel_tensor' if tw else 'lerp_kernel_scalar', s.dtype)
     dtype = s.dtype
     if dtype == np.float16:                  # computed in float32, as PyTorch's opmath

@@ -9,6 +9,7 @@ import numbers
 from ._base import Tensor, wrap, np, operands, bump_version, check_inplace, default_float
 from ._elementwise import (inplace_doc, write_out, broadcast_call, broadcast_error,
                            not_implemented_for, need_tensor, tname)
+from .._dtype import FLOATING
 
 __all__ = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greater_equal', 'less', 'less_equal',
            'not_equal', 'logical_and', 'logical_or', 'logical_xor', 'logical_not',
@@ -161,7 +162,7 @@ def _bitwise(name, ufunc, dunder):
     def compute(input, other):
         xa, xb = operands(input, other, name)
         for x in (xa, xb):
-            if x.__class__ is float or getattr(x, 'dtype', np.dtype(bool)).kind == 'f':
+            if x.__class__ is float or getattr(x, 'dtype', np.dtype(bool)) in FLOATING:
                 raise not_implemented_for(
                     kernel, x.dtype if hasattr(x, 'dtype') else default_float())
         return broadcast_call(name, ufunc, xa, xb)
@@ -205,13 +206,13 @@ def bitwise_not(input, *, out=None):
     """
     need_tensor(input, 'bitwise_not', 'input', 1)
     x = input._data
-    if x.dtype.kind == 'f':
+    if x.dtype in FLOATING:
         raise not_implemented_for('bitwise_not_cpu', x.dtype)
     return _new_or_out(wrap(np.invert(x)), out, 'bitwise_not')
 
 
 def _invert(self):
-    if self._data.dtype.kind == 'f':
+    if self._data.dtype in FLOATING:
         raise TypeError('~ (operator.invert) is only implemented on integer and Boolean-type '
                         'tensors (use logical_not() for a mask, or 1 - x)')
     return bitwise_not(self)
@@ -230,7 +231,7 @@ def _unary_test(name, fn, default):
     def op(input):
         need_tensor(input, name, 'input', 1)
         x = input._data
-        if x.dtype.kind == 'f':
+        if x.dtype in FLOATING:
             return wrap(fn(x))
         return wrap(np.full(x.shape, default, bool))
     op.__name__ = name
@@ -278,13 +279,13 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         close = a == b
     except ValueError:
         raise broadcast_error('isclose', a, b) from None
-    if equal_nan and a.dtype.kind == 'f':
+    if equal_nan and a.dtype in FLOATING:
         close |= np.isnan(a) & np.isnan(b)
     if rtol == 0 and atol == 0:
         return wrap(np.asarray(close))
     if a.dtype.kind == 'b':
         a, b = a.astype(default_float()), b.astype(default_float())
-    fb = b if b.dtype.kind == 'f' else b.astype(default_float())
+    fb = b if b.dtype in FLOATING else b.astype(default_float())
     with np.errstate(all='ignore'):
         allowed = atol + np.abs(rtol * fb)
         actual = np.abs(a - b)
@@ -344,7 +345,7 @@ def is_floating_point(input):
     >>> ember.is_floating_point(ember.tensor([1.]))
     True
     """
-    return input._data.dtype.kind == 'f'
+    return input._data.dtype in FLOATING
 
 
 def numel(input):

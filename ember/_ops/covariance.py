@@ -9,6 +9,7 @@ import warnings
 
 from ._base import wrap, xp_of, np
 from .arith import tname
+from .._dtype import FLOATING
 
 __all__ = ['cov', 'corrcoef']
 
@@ -21,7 +22,7 @@ def _check_weights(w, name, n_obs, integral):
     if integral and wa.dtype.kind not in 'iu':
         raise RuntimeError(f'cov(): expected {name} to have integral dtype but got {name} '
                            f'with {tname(wa.dtype)} dtype')
-    if not integral and wa.dtype.kind != 'f':
+    if not integral and wa.dtype not in FLOATING:
         raise RuntimeError(f'cov(): expected {name} to have floating point dtype but got '
                            f'{name} with {tname(wa.dtype)} dtype')
     if wa.size != n_obs:

@@ -8,6 +8,7 @@ from ._base import wrap, record, STATE, np, xp_of
 from .. import _dtype as D
 from ._reduce_helpers import (_structseq, _VI, _dim1, _zero_index, _product, _write, _scatter,
                               _fill0, _const, _pair)
+from .._dtype import FLOATING
 
 __all__ = ['cumsum', 'cumprod', 'cummax', 'cummin']
 
@@ -32,7 +33,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     res = wrap(r)
     if out is not None:
         return _write(out, res)
-    if res._data.dtype.kind != 'f':
+    if res._data.dtype not in FLOATING:
         return res
     return record(res, 'CumsumBackward0', _cumsum_backward, (input,), ctx=axis)
 
@@ -54,7 +55,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
     res = wrap(r)
     if out is not None:
         return _write(out, res)
-    if res._data.dtype.kind != 'f':
+    if res._data.dtype not in FLOATING:
         return res
     return record(res, 'CumprodBackward0', _cumprod_backward, (input,), (input,), ctx=axis,
                   save_output=True)
@@ -135,7 +136,7 @@ def _cumext(input, dim, out, op):
         vals = (xp.maximum if op == 'cummax' else xp.minimum).accumulate(x, axis=axis)
         # PyTorch moves the index on ties (>=) and on every NaN.
         hit = vals == x
-        if x.dtype.kind == 'f':
+        if x.dtype in FLOATING:
             hit |= xp.isnan(x)
         shape = [1] * x.ndim
         shape[axis] = x.shape[axis]
@@ -143,7 +144,7 @@ def _cumext(input, dim, out, op):
         idx = xp.maximum.accumulate(xp.where(hit, pos, 0), axis=axis) if x.size else \
             xp.zeros(x.shape, np.int64)
     res = wrap(vals)
-    if STATE.enabled and input._rg and x.dtype.kind == 'f':
+    if STATE.enabled and input._rg and x.dtype in FLOATING:
         record(res, name, _cumext_backward, (input,), ctx=(idx, axis))
     return _pair(cls, res, idx, out, op)
 

@@ -10,6 +10,7 @@ import numbers
 from ._base import Tensor, norm_dim
 from ._elementwise import write_out, need_tensor
 from .joining import cat
+from .._dtype import FLOATING
 
 __all__ = ['diff', 'trapezoid', 'trapz', 'cumulative_trapezoid']
 
@@ -109,7 +110,7 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     """
     d, dx = _trapezoid_args(y, x, dx, dim, 'trapezoid')
     if y._data.shape[d] == 0:
-        return y.sum(d) * 0 if y._data.dtype.kind == 'f' else y.sum(d).to(y.dtype) * 0
+        return y.sum(d) * 0 if y._data.dtype in FLOATING else y.sum(d).to(y.dtype) * 0
     if x is None:
         return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * float(dx)
     return ((_spacing(y, x, d, 'trapezoid') * _pair_sums(y, d)) / 2.0).sum(d)
@@ -133,7 +134,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """
     d, dx = _trapezoid_args(y, x, dx, dim, 'cumulative_trapezoid')
     if y._data.shape[d] == 0:
-        return y.clone() if y._data.dtype.kind == 'f' else y.float()
+        return y.clone() if y._data.dtype in FLOATING else y.float()
     if x is None:
         return (float(dx) / 2.0 * _pair_sums(y, d)).cumsum(d)
     return ((_spacing(y, x, d, 'cumulative_trapezoid') * _pair_sums(y, d)) / 2.0).cumsum(d)

@@ -15,6 +15,7 @@ from ._elementwise import (apply_inplace, inplace_doc, inplace_method, need_tens
                            result_kind)
 from ._reduce_helpers import _structseq, _write_many
 from .power import pow
+from .._dtype import FLOATING, kind_of
 
 __all__ = ['signbit', 'frexp', 'ldexp', 'ldexp_', 'nextafter']
 
@@ -31,7 +32,7 @@ def signbit(input, *, out=None):
     need_tensor(input, 'signbit', 'input', 1)
     x = input._data
     xp = xp_of(x)
-    kind = x.dtype.kind
+    kind = kind_of(x.dtype)
     res = wrap(xp.signbit(x) if kind == 'f' else (x < 0) if kind == 'i' else
                xp.zeros(x.shape, bool))
     if out is not None:
@@ -48,7 +49,7 @@ def frexp(input, *, out=None):
     """
     need_tensor(input, 'frexp', 'input', 1)
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise RuntimeError('torch.frexp() only supports floating-point dtypes (convert with '
                            '.float())')
     mantissa, exponent = xp_of(x).frexp(x)
@@ -72,7 +73,7 @@ def ldexp(input, other, *, out=None):
     need_tensor(input, 'ldexp', 'input', 1)
     need_tensor(other, 'ldexp', 'other', 2)
     rt = D.result_type(input, other).np
-    if rt.kind != 'f':
+    if rt not in FLOATING:
         rt = default_float()
     powers = pow(2.0, other.detach())._data
     res = wrap(broadcast_call('ldexp', np.multiply, input._data.astype(rt, copy=False),
@@ -85,7 +86,7 @@ def ldexp(input, other, *, out=None):
 def _ldexp_backward(node, grad):
     x, e = node.saved()
     ea = e._data
-    if ea.dtype.kind == 'f':
+    if ea.dtype in FLOATING:
         scale = pow(2.0, e)
     else:       # PyTorch scales by 2**other in integer arithmetic: 0 for negative exponents
         xp = xp_of(ea)

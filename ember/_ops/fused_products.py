@@ -14,6 +14,7 @@ from .products import matmul, mv, _mm_checks, _mm_grads, _mv_grads, _bmm_grads, 
 from ._linalg_common import (_CNAME, _tname, _dims, _dtype_help, _shape_help, _check_tensor,
                              _operands, _check_kind, _same_device, _bmm_errors)
 from .. import _dtype as D
+from .._dtype import NUMERIC
 
 __all__ = ['addmm', 'addmv', 'baddbmm', 'addbmm', 'addr']
 
@@ -64,7 +65,9 @@ def _fused(prod, xi, beta, alpha, out, op, name, backward, input, m1, m2):
     """The result ``beta * input + alpha * prod`` of ``op(input, m1, m2)`` (``xi``: input's
     array, already promoted for addr): written to ``out=``, or recorded with ``backward``."""
     beta, alpha = _scalars(prod, beta, alpha)
-    res = wrap(_add_scaled(prod, xi, beta, alpha, op))
+    r = _add_scaled(prod, xi, beta, alpha, op)
+    dt = m1._data.dtype
+    res = wrap(r if r.dtype is dt else r.astype(dt))   # bfloat16: accumulated in float32
     if out is not None:
         return _write_out(out, res)
     return record(res, name, backward, (input, m1, m2), (m1, m2), ctx=(beta, alpha))
@@ -114,7 +117,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if x1.ndim != 2 or x2.ndim != 2:
         which, x = ('mat1', x1) if x1.ndim != 2 else ('mat2', x2)
         raise RuntimeError(f'{which} must be a matrix, got {x.ndim}-D tensor')
-    if x1.dtype is not x2.dtype or x1.shape[1] != x2.shape[0] or x1.dtype.kind not in 'fiu':
+    if x1.dtype is not x2.dtype or x1.shape[1] != x2.shape[0] or x1.dtype not in NUMERIC:
         _mm_checks(x1, x2, 'addmm')
     xi = input._data
     _same_dtype_input(xi, x1, 'addmm')

@@ -16,6 +16,7 @@ from ._index_common import (_ELL, _I64D, _I32_64, _zeros, _contig_copy, _add_at,
                             _bounds, _not_tensor, _writable, _fill_value, _number, _inplace_variant,
                             _write_contiguous, _take_region, _embed)
 from .masked import masked_fill
+from .._dtype import FLOATING
 
 __all__ = ['gather', 'scatter', 'scatter_add', 'scatter_reduce', 'take_along_dim']
 
@@ -273,14 +274,14 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
             if include_self:
                 cnt += 1
             cnt[cnt == 0] = 1
-            if o.dtype.kind == 'f':
+            if o.dtype in FLOATING:
                 o /= cnt.astype(o.dtype)
             else:
                 o[...] = xp.floor_divide(o, cnt).astype(o.dtype)
     res = wrap(res)
     if out is not None:
         return write_out(out, res, (input, src), 'scatter_reduce')
-    if res._data.dtype.kind != 'f':
+    if res._data.dtype not in FLOATING:
         return res
     saved = (input, src, res) if reduce in ('prod', 'amax', 'amin') else None
     return record(res, 'ScatterReduceBackward0', _scatter_reduce_backward, (input, src),
@@ -292,7 +293,7 @@ def _identity(reduce, dt):
         return 0
     if reduce == 'prod':
         return 1
-    if dt.kind == 'f':
+    if dt in FLOATING:
         return -np.inf if reduce == 'amax' else np.inf
     info = np.iinfo(dt) if dt.kind in 'iu' else None
     if info is None:

@@ -14,6 +14,7 @@ from .arith import _write_out
 from .products import matmul
 from ._linalg_common import (_tname, _dtype_help, _operands, _same_device, _result,
                              _broadcast_error)
+from .._dtype import FLOATING
 
 __all__ = ['cross', 'cdist']
 
@@ -95,7 +96,7 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
         raise RuntimeError(f'X1 and X2 must have the same number of columns. X1: {a.shape[-1]} '
                            f'X2: {b.shape[-1]}')
     for name, x in (('X1', a), ('X2', b)):
-        if x.dtype.kind != 'f':
+        if x.dtype not in FLOATING:
             raise RuntimeError(f'cdist only supports floating-point dtypes, {name} got: '
                                f'{_tname(x)}')
     if a.dtype != b.dtype:

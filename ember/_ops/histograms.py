@@ -11,6 +11,7 @@ from ._base import Tensor, wrap, np, xp_of
 from ._elementwise import not_implemented_for, need_tensor, tname, write_out
 from ._reduce_helpers import _structseq
 from .creation import _linspace
+from .._dtype import FLOATING
 
 __all__ = ['histogram']
 
@@ -57,7 +58,7 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
     """
     need_tensor(input, 'histogram', 'input', 1)
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for('histogramdd', x.dtype)
     xp = xp_of(x)
     if isinstance(bins, Tensor):

@@ -12,6 +12,7 @@ from .. import _dtype as D
 from ._elementwise import need_tensor, not_implemented_for
 from .creation import _result
 from .joining import cat
+from .._dtype import FLOATING
 
 __all__ = ['tril_indices', 'triu_indices', 'unravel_index', 'vander']
 
@@ -90,7 +91,7 @@ def vander(x, N=None, increasing=False):
     n = x._data.shape[0] if N is None else N
     if n < 0:
         raise RuntimeError('N must be non-negative.')
-    if x._data.dtype.kind != 'f':
+    if x._data.dtype not in FLOATING:
         x = x.to(D.int64)
     rows = x._data.shape[0]
     ones = wrap(xp_of(x._data).ones((rows, min(n, 1)), x._data.dtype))

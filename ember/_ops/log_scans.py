@@ -9,6 +9,7 @@ from ._base import wrap, record, xp_of, np
 from ._elementwise import write_out, quiet, quiet_backward, need_tensor, not_implemented_for
 from ._reduce_helpers import _dim1
 from .binary import where
+from .._dtype import FLOATING
 
 __all__ = ['logcumsumexp']
 
@@ -21,7 +22,7 @@ def logcumsumexp(input, dim, *, out=None):
     """
     need_tensor(input, 'logcumsumexp', 'input', 1)
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for('logcumsumexp_out_cpu', x.dtype)
     axis = _dim1(x, dim, 'logcumsumexp')
     if x.ndim == 0 or x.size == 0:

@@ -19,6 +19,7 @@ from ._nn_activation_relu import (relu, relu_, relu6, hardtanh, hardtanh_, leaky
 from ._nn_activation_smooth import (gelu, silu, mish, logsigmoid, softplus, softsign,
                                     tanhshrink, hardsigmoid, hardswish, hardshrink, softshrink,
                                     glu)
+from .._dtype import FLOATING
 
 __all__ = ['softmax', 'log_softmax', 'relu_', 'prelu', 'rrelu', 'rrelu_', 'selu', 'selu_',
            'celu', 'celu_', 'threshold', 'threshold_', 'hardshrink']
@@ -50,7 +51,7 @@ def _sm_input(input, dim, dtype, kernel):
     if dtype is not None:
         input = input.to(dtype)
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for(kernel, x.dtype)
     d = norm_dim(dim, x.ndim)
     return input, x, d
@@ -91,8 +92,8 @@ def _softmax_array(x, d, safe=False):
         return x.copy()
     if x.ndim == 0:
         return xp_of(x).ones_like(x)
-    half = x.dtype.itemsize == 2
-    if half:
+    half = x.dtype if x.dtype.itemsize == 2 else None     # float16/bfloat16: float32 math
+    if half is not None:
         x = x.astype(_F32)
     _, e, m = _exp_shifted(x, d)
     s = _row_sum(e, d)
@@ -102,7 +103,7 @@ def _softmax_array(x, d, safe=False):
         e /= s
     if safe:                   # _safe_softmax: rows of -inf give 0, not nan
         e[np.broadcast_to(m == -np.inf, e.shape)] = 0
-    return e.astype(np.float16) if half else e
+    return e.astype(half) if half is not None else e
 
 
 def _log_softmax_array(x, d):
@@ -110,8 +111,8 @@ def _log_softmax_array(x, d):
         return x.copy()
     if x.ndim == 0:
         return xp_of(x).zeros_like(x)
-    half = x.dtype.itemsize == 2
-    if half:
+    half = x.dtype if x.dtype.itemsize == 2 else None     # float16/bfloat16: float32 math
+    if half is not None:
         x = x.astype(_F32)
     z, e, _ = _exp_shifted(x, d)
     s = _row_sum(e, d)
@@ -120,7 +121,7 @@ def _log_softmax_array(x, d):
     else:
         ls = xp_of(s).log(s)
     z -= ls
-    return z.astype(np.float16) if half else z
+    return z.astype(half) if half is not None else z
 
 
 def f_softmax(input, dim=None, _stacklevel=3, dtype=None):

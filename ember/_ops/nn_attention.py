@@ -30,6 +30,7 @@ from .nn_activation import f_softmax, _safe_softmax
 from .nn_dropout import dropout
 from .nn_padding import pad
 from .._dtype import _BY_NP
+from .._dtype import FLOATING, kind_of
 
 __all__ = []
 FUNCTIONAL = ['multi_head_attention_forward']
@@ -84,7 +85,7 @@ def _canonical_mask(mask, name, other, other_name, target, check_other=True, sta
     if mask is None:
         return None
     m = mask._data
-    kind = m.dtype.kind
+    kind = kind_of(m.dtype)
     if kind != 'b' and kind != 'f':
         raise AssertionError(f'only bool and floating types of {name} are supported '
                              f'(got {_dt(mask)}; use mask.bool() with True = not allowed)')
@@ -313,7 +314,7 @@ def _mha(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_pr
 # ---- the attention core: softmax(q k^T * scale + mask) (dropped out) @ v ------------------
 def _fusable(q, k, v, mask):
     dt = q._data.dtype
-    return (k._data.dtype == dt and v._data.dtype == dt and dt.kind == 'f'
+    return (k._data.dtype == dt and v._data.dtype == dt and dt in FLOATING
             and (mask is None or mask._data.dtype == dt))
 
 

@@ -11,6 +11,7 @@ from ._base import Tensor, wrap, record, xp_of, np, norm_dim
 from ._elementwise import not_a_tensor, tname
 from ..autograd.grad_mode import no_grad
 from .. import _dtype as D
+from .._dtype import FLOATING
 
 __all__ = ['cosine_similarity', 'pairwise_distance', 'pdist']
 METHODS = {}
@@ -42,9 +43,9 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         raise RuntimeError(
             'expected common dtype to be floating point, yet common dtype is '
             f'{_TORCH_NAME.get(common.name, common.name)} (convert the inputs with .float())')
-    if x1._data.dtype.kind != 'f':
+    if x1._data.dtype not in FLOATING:
         x1 = x1.to(common)
-    if x2._data.dtype.kind != 'f':
+    if x2._data.dtype not in FLOATING:
         x2 = x2.to(common)
     s1, s2 = tuple(x1.shape), tuple(x2.shape)
     if s1 != s2:
@@ -88,7 +89,7 @@ def pdist(input, p=2):
     if x.ndim != 2:
         raise RuntimeError(f'pdist only supports 2D tensors, got: {x.ndim}D (pass an (N, M) '
                            'matrix of N row vectors)')
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise RuntimeError(f'pdist only supports floating-point dtypes (got '
                            f'{tname(x.dtype)}: use input.float())')
     p = float(p)

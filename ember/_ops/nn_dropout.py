@@ -19,6 +19,7 @@ from ._elementwise import not_a_tensor
 from .._distributions import dropout_mask, bernoulli_scalar
 from .. import random as _random
 from ._random import _perm
+from .._dtype import FLOATING
 
 __all__ = ['dropout', 'dropout_', 'alpha_dropout', 'alpha_dropout_', 'feature_dropout',
            'feature_dropout_', 'feature_alpha_dropout', 'feature_alpha_dropout_',
@@ -48,7 +49,7 @@ def _apply(input, p, train, feature, alpha, inplace, name):
     if p == 0 or not train or x.size == 0:
         return input
     dt = x.dtype
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f'{_tname(dt)} ({name} needs a floating point input: use '
                            'input.float())')

@@ -15,6 +15,7 @@ import inspect
 
 from ._base import Tensor, wrap, record, xp_of, np, bump_version
 from ._elementwise import not_a_tensor
+from .._dtype import FLOATING
 
 __all__ = ['embedding', 'embedding_renorm_']
 METHODS = {}
@@ -224,7 +225,7 @@ def embedding(*args, **kwargs):
     """
     if 'indices' in kwargs or (len(args) >= 2 and isinstance(args[0], Tensor)
                                and isinstance(args[1], Tensor)
-                               and args[0]._data.dtype.kind == 'f'
+                               and args[0]._data.dtype in FLOATING
                                and args[1]._data.dtype.kind in 'iu'):
         return _embedding(*args, **kwargs)
     return _f_embedding(*args, **kwargs)

@@ -53,6 +53,8 @@ def linear(input, weight, bias=None):
                 and b.shape[0] == w.shape[0]):
             out = x @ w.T
             out += b
+            if out.dtype is not x.dtype:        # bfloat16: accumulated in float32, round once
+                out = out.astype(x.dtype)
             return record(wrap(out), 'AddmmBackward0', _linear_backward, (bias, input, weight),
                           (input, weight), save_if=(2, 1))
         return addmm(bias, input, weight.t())

@@ -33,6 +33,7 @@ from ._nn_loss_margin import (soft_margin_loss, multilabel_soft_margin_loss, mul
                               cosine_embedding_loss, triplet_margin_loss,
                               triplet_margin_with_distance_loss, _margin_ranking, _triplet)
 from ._nn_loss_ctc import ctc_loss
+from .._dtype import FLOATING
 
 __all__ = ['binary_cross_entropy_with_logits', 'cosine_embedding_loss', 'ctc_loss',
            'hinge_embedding_loss', 'kl_div', 'margin_ranking_loss', 'poisson_nll_loss',
@@ -287,7 +288,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f'size ({input.shape}) is deprecated. Please ensure they have the same '
                          'size.')
     x, t = input._data, target._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise NotImplementedError(f'"binary_cross_entropy" not implemented for '
                                   f"'{tname(x.dtype)}' (call .float() on the input)")
     if t.dtype != x.dtype:
@@ -375,7 +376,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     not_differentiable('binary_cross_entropy_with_logits', 'weight', weight)
     not_differentiable('binary_cross_entropy_with_logits', 'pos_weight', pos_weight)
     x, t = input._data, target._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for \'{tname(x.dtype)}\' '
                                   '(call .float() on the input)')
     if t.dtype.kind == 'b':
@@ -383,7 +384,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                            'supported. Use the `^` or `logical_xor()` operator instead. (the '
                            'target of binary_cross_entropy_with_logits must be float: use '
                            'target.float())')
-    if t.dtype.kind != 'f':
+    if t.dtype not in FLOATING:
         rt = D.result_type(input, target).np
         raise RuntimeError(f"result type {tname(rt)} can't be cast to the desired output type "
                            f'{tname(t.dtype)} (the target of binary_cross_entropy_with_logits '
@@ -492,9 +493,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
 
 
 def _kl_div(input, target, reduction, log_target):
-    if input._data.dtype.kind != 'f' or target._data.dtype.kind != 'f':
+    if input._data.dtype not in FLOATING or target._data.dtype not in FLOATING:
         raise RuntimeError('kl_div: Integral inputs not supported. (call .float() on the '
-                           f'{"input" if input._data.dtype.kind != "f" else "target"})')
+                           f'{"input" if input._data.dtype not in FLOATING else "target"})')
     from .binary import xlogy
     if log_target:
         out = target.exp() * (target - input)

@@ -24,6 +24,7 @@ import numbers
 from ._base import Tensor, wrap, record, STATE, xp_of, np, bump_version
 from ._elementwise import not_implemented_for, tname
 from ..autograd.grad_mode import no_grad
+from .._dtype import FLOATING
 
 __all__ = ['batch_norm', 'native_batch_norm', 'instance_norm', 'layer_norm',
            'native_layer_norm', 'group_norm', 'native_group_norm', 'rms_norm']
@@ -43,7 +44,7 @@ def _float_input(input, kernel):
         raise TypeError(f"{kernel}(): argument 'input' (position 1) must be Tensor, not "
                         f'{type(input).__name__}')
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for(kernel, x.dtype)
     return x
 
@@ -203,7 +204,7 @@ def _update_running(t, value):
 
 def _low_precision(input):
     x = getattr(input, '_data', None)
-    return x is not None and x.dtype.kind == 'f' and x.dtype.itemsize < 4
+    return x is not None and x.dtype in FLOATING and x.dtype.itemsize < 4
 
 
 def _in_float32(fn, input, params, stats, *args):

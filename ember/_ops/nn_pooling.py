@@ -27,6 +27,7 @@ from ._nn_pooling_adaptive import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # 
                                    adaptive_max_pool3d_with_indices, fractional_max_pool2d,
                                    fractional_max_pool3d, fractional_max_pool2d_with_indices,
                                    fractional_max_pool3d_with_indices)
+from .._dtype import FLOATING
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'avg_pool1d',
            'adaptive_avg_pool1d']
@@ -94,7 +95,7 @@ def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, want_i
             raise RuntimeError(f'{op}() Invalid computed output size: {o} (the window, '
                                f'kernel_size={k} with dilation={d} and padding={p}, does not '
                                f'fit into the input length {L})')
-        if input._data.dtype.kind != 'f' and not (input._rg and STATE.enabled):
+        if input._data.dtype not in FLOATING and not (input._rg and STATE.enabled):
             raise not_implemented_for('max_pool1d_impl', input._data.dtype)
     res = _max_pool(input.unsqueeze(-2), 2, (1, k), (1, s), (0, p), (1, d), ceil_mode,
                     want_idx, op)
@@ -321,7 +322,7 @@ def _avg_pool(input, n, kernel_size, stride, padding, ceil_mode, count_include_p
     total = sum_windows(x, geom)
     div = _divisor(geom, count_include_pad, divisor_override)
     xp = xp_of(x)
-    if x.dtype.kind == 'f':
+    if x.dtype in FLOATING:
         if div.__class__ is not int:
             div = xp.asarray(div.astype(x.dtype))
         total /= div

@@ -19,6 +19,7 @@ from ._base import Tensor, wrap, record, STATE, xp_of, np
 from ._elementwise import not_implemented_for, quiet
 from ._nn_pooling_core import PlaneIndex, plane_gather, separable, apply_mats
 from ._nn_pooling_grid import grid_plan, grid_forward, grid_backward, host
+from .._dtype import FLOATING, kind_of
 
 __all__ = ['grid_sampler', 'grid_sampler_2d', 'grid_sampler_3d', 'affine_grid_generator']
 METHODS = {}
@@ -156,7 +157,7 @@ def _upsample(input, mode, out_size, scales, align_corners):
         raise RuntimeError(f'Non-empty {n + 2}D data tensor expected but got a tensor with '
                            f'sizes {list(x.shape)}')
     name = _GRAD_NAME[mode].format(n)
-    kind = x.dtype.kind
+    kind = kind_of(x.dtype)
     if kind != 'f':
         if n == 2 and mode in ('nearest', 'nearest-exact', 'bilinear'):
             label = f'upsample_{"nearest" if mode != "bilinear" else "bilinear"}2d_channels_last'
@@ -399,7 +400,7 @@ def _grid_checks(input, grid, mode, only):
                                f'{i} being empty')
     if mode == 2 and n == 3:
         raise RuntimeError('grid_sampler(): bicubic interpolation only supports 4D input')
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise not_implemented_for(f'grid_sampler_{n}d_cpu_kernel_impl', x.dtype)
     return n
 

@@ -11,6 +11,7 @@ from ._base import Tensor, norm_dim
 from ._elementwise import apply_inplace, inplace_doc, need_tensor, tname, write_out
 from ._linalg_norms import vector_norm
 from .binary import where
+from .._dtype import FLOATING
 
 __all__ = ['dist', 'renorm']
 
@@ -24,7 +25,7 @@ def dist(input, other, p=2):
     need_tensor(input, 'dist', 'input', 1)
     need_tensor(other, 'dist', 'other', 2)
     diff = input - other
-    if diff._data.dtype.kind != 'f':
+    if diff._data.dtype not in FLOATING:
         raise RuntimeError(f'norm(): input dtype should be either floating point or complex. '
                            f'Got {tname(diff._data.dtype)} instead. (dist: convert the inputs '
                            'with .float())')

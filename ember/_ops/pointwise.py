@@ -14,6 +14,7 @@ from ._elementwise import (inplace_method, write_out, quiet, quiet_backward,
 from .binary import where
 from . import _special
 from ._nn_activation_common import masked
+from .._dtype import FLOATING, kind_of
 
 __all__ = []
 METHODS = {}
@@ -48,7 +49,7 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, refus
     kernel = kernel or name + '_cpu'
 
     def prepare(x):
-        kind = x.dtype.kind
+        kind = kind_of(x.dtype)
         if kind in refuse:
             raise refuse_error() if refuse_error else not_implemented_for(kernel, x.dtype)
         return x if keep_int or kind == 'f' else x.astype(default_float())
@@ -58,7 +59,7 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, refus
             x = input._data
         except AttributeError:
             raise not_a_tensor(input, name) from None
-        if x.dtype.kind != 'f':
+        if x.dtype not in FLOATING:
             x = prepare(x)
         if half_in_float and x.dtype == np.float16:    # one rounding, as PyTorch's opmath
             res = wrap(quiet(forward, x.astype(np.float32)).astype(np.float16))
@@ -135,7 +136,7 @@ def _sign(x):
     if x.dtype.kind == 'b':
         return x.copy()
     r = np.sign(x)
-    if x.dtype.kind == 'f':
+    if x.dtype in FLOATING:
         r = np.where(x != x, 0, r).astype(x.dtype, copy=False)   # PyTorch: sign(nan) == 0
     return r
 
@@ -291,7 +292,7 @@ def round(input, *, decimals=None, out=None):
         x = input._data
     except AttributeError:
         raise not_a_tensor(input, 'round') from None
-    kind = x.dtype.kind
+    kind = kind_of(x.dtype)
     if kind != 'f':
         if kind == 'b':
             raise not_implemented_for('round_vml_cpu' if not decimals else 'round_cpu', x.dtype)
@@ -325,7 +326,7 @@ def logit(input, eps=None, *, out=None):
         x = input._data
     except AttributeError:
         raise not_a_tensor(input, 'logit') from None
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         x = x.astype(default_float())
     z = np.clip(x, x.dtype.type(eps), x.dtype.type(1 - eps)) if eps is not None else x
     res = wrap(quiet(lambda: np.log(z / (1 - z))))
@@ -355,7 +356,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
         x = input._data
     except AttributeError:
         raise not_a_tensor(input, 'nan_to_num') from None
-    res = wrap(np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf) if x.dtype.kind == 'f'
+    res = wrap(np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf) if x.dtype in FLOATING
                else x.copy())
     if out is not None:
         return write_out(out, res, (input,), 'nan_to_num')

@@ -12,6 +12,7 @@ from ._elementwise import (apply_inplace, inplace_method, write_out, quiet, quie
                            broadcast_error, need_tensor, not_implemented_for, result_kind, tname,
                            zeros_for)
 from .binary import where
+from .._dtype import FLOATING, kind_of
 
 __all__ = ['pow', 'float_power', 'square', 'reciprocal']
 
@@ -89,7 +90,7 @@ def _rpow(base, exponent, out=None):
     """``number ** tensor``."""
     need_tensor(exponent, 'pow', 'exponent', 2)
     xa, xb = operands(base, exponent, 'pow')
-    kind = xb.dtype.kind
+    kind = kind_of(xb.dtype)
     if kind == 'b':
         xb = xb.astype(np.int64)          # bool ** bool is refused, number ** bool is not
         kind = 'i'
@@ -157,7 +158,7 @@ def reciprocal(input, *, out=None):
     tensor([0.5000, 0.2500])
     """
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         x = x.astype(default_float())
     res = wrap(quiet(np.reciprocal, x))
     if out is not None:

@@ -14,9 +14,10 @@ import numpy as np
 from ._base import Tensor, wrap, record, STATE, xp_of
 from ._autocast import AUTOCAST, lower_precision
 from .arith import _write_out
-from ._linalg_common import (_CNAME, _tname, _dtype_help, _operands, _check_kind, _same_device,
+from ._linalg_common import (gemm, _CNAME, _tname, _dtype_help, _operands, _check_kind, _same_device,
                              _result, _mm_errors, _mv_errors, _dot_errors, _bmm_errors,
                              _broadcast_error)
+from .._dtype import FLOATING, NUMERIC
 
 __all__ = ['matmul', 'mm', 'bmm', 'mv', 'dot', 'vdot', 'outer', 'ger', 'chain_matmul']
 
@@ -101,8 +102,8 @@ def matmul(input, other, *, out=None):
         raise
     dt = xa.dtype
     da, db = xa.ndim, xb.ndim
-    if dt is not xb.dtype or dt.kind not in 'fiu' or xa.__class__ is not xb.__class__:
-        if dt != xb.dtype or dt.kind not in 'fiu' or xa.__class__ is not xb.__class__:
+    if dt is not xb.dtype or dt not in NUMERIC or xa.__class__ is not xb.__class__:
+        if dt != xb.dtype or dt not in NUMERIC or xa.__class__ is not xb.__class__:
             _matmul_errors(input, other)
     if da == 0 or db == 0:
         _matmul_errors(input, other)
@@ -110,9 +111,9 @@ def matmul(input, other, *, out=None):
         if da >= 3 and db == 2 and xa.shape[-1] == xb.shape[0]:
             # fold the batch into one GEMM (a Linear layer on a sequence)
             rows = xa.size // xa.shape[-1] if xa.shape[-1] else int(np.prod(xa.shape[:-1]))
-            r = (xa.reshape(rows, xa.shape[-1]) @ xb).reshape(xa.shape[:-1] + (xb.shape[1],))
+            r = gemm(xa.reshape(rows, xa.shape[-1]), xb).reshape(xa.shape[:-1] + (xb.shape[1],))
         else:
-            r = xa @ xb
+            r = gemm(xa, xb)
     except ValueError:
         _matmul_errors(input, other)
         raise
@@ -191,9 +192,9 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError('self must be a matrix')
     if xb.ndim != 2:
         raise RuntimeError('mat2 must be a matrix')
-    if xa.dtype is not xb.dtype or xa.shape[1] != xb.shape[0] or xa.dtype.kind not in 'fiu':
+    if xa.dtype is not xb.dtype or xa.shape[1] != xb.shape[0] or xa.dtype not in NUMERIC:
         _mm_checks(xa, xb, 'mm')
-    return _result(wrap(xa @ xb), out, 'MmBackward0', _mm_backward, (input, mat2), (input, mat2))
+    return _result(wrap(gemm(xa, xb)), out, 'MmBackward0', _mm_backward, (input, mat2), (input, mat2))
 
 
 def _mm_checks(xa, xb, op):
@@ -219,7 +220,7 @@ def bmm(input, mat2, *, out=None):
     xa, xb = _batches(input, mat2, 'bmm', ('input', 'mat2'), 1)
     _bmm_errors(xa.shape, xb.shape, xa.dtype, xb.dtype, 'bmm', xa, xb)
     _check_kind(xa, xb, 'bmm')
-    return _result(wrap(xa @ xb), out, 'BmmBackward0', _bmm_backward, (input, mat2),
+    return _result(wrap(gemm(xa, xb)), out, 'BmmBackward0', _bmm_backward, (input, mat2),
                    (input, mat2))
 
 
@@ -257,7 +258,7 @@ def mv(input, vec, *, out=None):
     _same_device(xa, xb, 'mv')
     _mv_errors(xa.shape, xb.shape, xa.dtype, xb.dtype, 'mv', xa, xb)
     _check_kind(xa, xb, 'addmv_impl_cpu')
-    return _result(wrap(xa @ xb), out, 'MvBackward0', _mv_backward, (input, vec), (input, vec))
+    return _result(wrap(gemm(xa, xb)), out, 'MvBackward0', _mv_backward, (input, vec), (input, vec))
 
 
 def _mv_backward(node, grad):
@@ -296,7 +297,7 @@ def _dot(input, other, out, op, name):
     _same_device(xa, xb, op)
     _dot_errors(xa, xb, op)
     _check_kind(xa, xb, 'dot')
-    return _result(wrap(xp_of(xa).dot(xa, xb)), out, name, _dot_backward, (input, other),
+    return _result(wrap(gemm(xa, xb)), out, name, _dot_backward, (input, other),
                    (input, other))
 
 
@@ -432,7 +433,7 @@ def vecdot(x, y, *, dim=-1, out=None):
         return lower_precision(vecdot, x, y, dim=dim, out=out)
     xa, xb = x._data, y._data
     for t in (xa, xb):
-        if t.dtype.kind != 'f':
+        if t.dtype not in FLOATING:
             raise RuntimeError(f'linalg.vecdot: Expected a floating point or complex tensor as '
                                f'input. Got {_tname(t)}')
     if xa.dtype != xb.dtype:

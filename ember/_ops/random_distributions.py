@@ -11,6 +11,7 @@ from ._random import (_tname, _not_implemented, _gen, _int_shape, _int_arg, _hos
 from .random_inplace import normal_, bernoulli_
 from .. import _dtype as D
 from .. import _distributions as K
+from .._dtype import FLOATING
 
 __all__ = ['normal', 'bernoulli', 'multinomial', 'poisson']
 
@@ -62,7 +63,7 @@ def _normal_tensors(mean, std, mt, st, gen, out):
     else:
         target = wrap(_like_device(np.empty(shape, like.dtype), like))
     arr = target._data
-    if arr.dtype.kind != 'f':
+    if arr.dtype not in FLOATING:
         raise _not_implemented('normal_kernel_cpu', arr.dtype)
     order = _fill_order(arr, 'normal')
     draw = K.normal(gen, (arr.size,), arr.dtype, 0.0, std if not st else 1.0,
@@ -123,7 +124,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         res = wrap(_like_device(vals, arr))
         return record(res, 'NotImplemented', _no_derivative, (input,))
     parr = _host(input._data)
-    if parr.dtype.kind != 'f':
+    if parr.dtype not in FLOATING:
         raise _not_implemented('bernoulli_tensor_cpu_p_', parr.dtype)
     if out is not None:
         _check_out(out, 'bernoulli')
@@ -152,7 +153,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     """
     k = _int_arg('multinomial', 'num_samples', 2, num_samples)
     probs = _host(input._data)
-    if probs.dtype.kind != 'f':
+    if probs.dtype not in FLOATING:
         raise RuntimeError('multinomial only supports floating-point dtypes for input, got: '
                            f'{_tname(probs.dtype)}')
     gen = _gen(generator)
@@ -178,7 +179,7 @@ def poisson(input, generator=None):
     tensor([ 2.,  5., 26.])
     """
     rates = _host(input._data)
-    if rates.dtype.kind != 'f':
+    if rates.dtype not in FLOATING:
         raise _not_implemented('poisson_cpu', rates.dtype)
     vals = K.poisson(_gen(generator), rates)
     res = wrap(_like_device(vals, input._data))

@@ -17,6 +17,7 @@ from ._random import _not_implemented, _gen, _host, _like_device, _zeros_backwar
 from ._special import lgamma as _lgamma, digamma as _digamma
 from .._distributions.normal import _normal_scalar
 from .._distributions._common import _MASK53
+from .._dtype import FLOATING
 
 __all__ = ['_standard_gamma', '_sample_dirichlet', 'binomial']
 
@@ -109,7 +110,7 @@ def _standard_gamma(input, generator=None):
     tensor([2.8824, 0.4546])
     """
     alpha = _host(input._data)
-    if alpha.dtype.kind != 'f':
+    if alpha.dtype not in FLOATING:
         raise _not_implemented('gamma_cpu', alpha.dtype)
     res = wrap(_like_device(_standard_gamma_kernel(_gen(generator), alpha), input._data))
     return record(res, 'StandardGammaBackward0', _standard_gamma_backward, (input,),
@@ -124,7 +125,7 @@ def _sample_dirichlet(input, generator=None):
     tensor([0.8638, 0.1362])
     """
     alpha = _host(input._data)
-    if alpha.dtype.kind != 'f':
+    if alpha.dtype not in FLOATING:
         raise _not_implemented('dirichlet', alpha.dtype)
     gen = _gen(generator)
     gammas = np.array([max(_tiny(np.float64), _gamma_one(gen, a, False))
@@ -224,7 +225,7 @@ def binomial(count, prob, generator=None):
     tensor([ 7., 21.])
     """
     c, p = _host(count._data), _host(prob._data)
-    if c.dtype.kind != 'f':
+    if c.dtype not in FLOATING:
         raise _not_implemented('binomial_cpu', c.dtype)
     if c.shape != p.shape:
         raise RuntimeError(f'binomial: count and prob must have the same shape, got '

@@ -11,6 +11,7 @@ from ._base import Tensor, record, STATE, check_inplace, bump_version, np, _reba
 from ._random import (_tname, _not_implemented, _gen, _int_arg, _host, _fill_order, _store,
                       _zeros_backward)
 from .. import _distributions as K
+from .._dtype import FLOATING
 
 __all__ = []      # Tensor methods only (METHODS below)
 
@@ -75,7 +76,7 @@ def uniform_(self, *args, generator=None, **kwargs):
     """
     frm, to = _params('uniform_', args, kwargs, ('from', 'to'), (0.0, 1.0))
     check_inplace(self, 'uniform_')
-    if self._data.dtype.kind != 'f':
+    if self._data.dtype not in FLOATING:
         raise _not_implemented('check_uniform_bounds', self._data.dtype)
     return _fill(self, 'uniform_', 'UniformBackward0', K.uniform, generator, frm, to)
 
@@ -89,7 +90,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """
     check_inplace(self, 'normal_')
     arr = self._data
-    if arr.dtype.kind != 'f':
+    if arr.dtype not in FLOATING:
         raise _not_implemented('normal_kernel_cpu', arr.dtype)
     return _fill(self, 'normal_', 'NormalBackward0', K.normal, generator, mean, std,
                  contiguous=bool(arr.flags.c_contiguous))
@@ -132,7 +133,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     tensor([3.5083, 1.2304])
     """
     check_inplace(self, 'exponential_')
-    if self._data.dtype.kind != 'f':
+    if self._data.dtype not in FLOATING:
         raise _not_continuous('Exponential', self._data.dtype)
     return _fill(self, 'exponential_', 'ExponentialBackward0', K.exponential, generator, lambd)
 
@@ -156,7 +157,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     tensor([4.6692, 0.7457])
     """
     check_inplace(self, 'log_normal_')
-    if self._data.dtype.kind != 'f':
+    if self._data.dtype not in FLOATING:
         raise _not_implemented('log_normal_cpu', self._data.dtype)
     return _fill(self, 'log_normal_', 'LogNormalBackward0', K.log_normal, generator, mean, std)
 
@@ -168,7 +169,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     tensor([10.5977,  0.7648])
     """
     check_inplace(self, 'cauchy_')
-    if self._data.dtype.kind != 'f':
+    if self._data.dtype not in FLOATING:
         raise _not_continuous('Cauchy', self._data.dtype)
     return _fill(self, 'cauchy_', 'CauchyBackward0', K.cauchy, generator, median, sigma)
 
@@ -187,7 +188,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
         vals = K.bernoulli_scalar(_gen(generator), (arr.size,), p, arr.dtype)
         return _finish_fill(self, order, vals, 'BernoulliBackward2')
     parr = _host(p._data)
-    if parr.dtype.kind != 'f':
+    if parr.dtype not in FLOATING:
         raise _not_implemented('bernoulli_tensor_cpu_p_', parr.dtype)
     try:
         pb = np.broadcast_to(parr, arr.shape)

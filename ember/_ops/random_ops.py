@@ -18,6 +18,7 @@ from .creation import _finish
 from .random_inplace import uniform_, normal_, random_
 from .. import _dtype as D
 from .. import _distributions as K
+from .._dtype import FLOATING
 
 __all__ = ['rand', 'randn', 'randint', 'randperm', 'rand_like', 'randn_like', 'randint_like']
 
@@ -151,7 +152,7 @@ def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
     tensor([0.4963, 0.7682])
     """
     npdt = _like_dtype(input, dtype)
-    if npdt.kind != 'f':
+    if npdt not in FLOATING:
         raise _not_implemented('check_uniform_bounds', npdt)
     buf, order = _empty_like(input._data, npdt, memory_format)
     _store(buf, order, K.uniform(_gen(generator), (buf.size,), npdt))
@@ -166,7 +167,7 @@ def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
     tensor([ 1.5410, -0.2934, -2.1788])
     """
     npdt = _like_dtype(input, dtype)
-    if npdt.kind != 'f':
+    if npdt not in FLOATING:
         raise _not_implemented('normal_kernel_cpu', npdt)
     buf, order = _empty_like(input._data, npdt, memory_format)
     vals = K.normal(_gen(generator), (buf.size,), npdt,

@@ -18,6 +18,7 @@ from .cumulative import _exclusive_prod
 # Imported from here by ember/__init__.py.
 from ._reduce_helpers import return_types  # noqa: F401
 from ._cascade import cascade_sum, THREAD_SPLIT
+from .._dtype import FLOATING
 
 __all__ = ['sum', 'mean', 'nansum', 'nanmean', 'prod', 'all', 'any', 'count_nonzero']
 
@@ -34,9 +35,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     axes = None if dim is None else _axes(x, dim, 'sum')
     if dtype is None:
-        k = x.dtype.kind
-        acc = None if k == 'f' and x.dtype.itemsize > 2 else (
-            np.int64 if k in 'biu' else np.float32)
+        dt = x.dtype
+        acc = None if dt in FLOATING and dt.itemsize > 2 else (
+            np.int64 if dt.kind in 'biu' else np.float32)
     else:
         acc = D.to_dtype(dtype).np
     if axes is None and acc is None and not keepdim and x.size > 3 and _in_torch_order(x):
@@ -50,7 +51,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     res = wrap(r)
     if out is not None:
         return _write(out, res)
-    if not input._rg or res._data.dtype.kind != 'f':
+    if not input._rg or res._data.dtype not in FLOATING:
         return res
     return record(res, 'SumBackward0' if dim is None else 'SumBackward1', _sum_backward,
                   (input,), ctx=(axes, keepdim))
@@ -78,11 +79,11 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data
     if dtype is not None:
         dt = D.to_dtype(dtype).np
-        if np.dtype(dt).kind != 'f':
+        if np.dtype(dt) not in FLOATING:
             raise RuntimeError('mean(): could not infer output dtype. Optional dtype must be '
                                f'either a floating point or complex dtype. Got: {_type_word(dt)}')
         x = x.astype(dt)
-    elif x.dtype.kind != 'f':
+    elif x.dtype not in FLOATING:
         raise RuntimeError('mean(): could not infer output dtype. Input dtype must be either a '
                            f'floating point or complex dtype. Got: {_type_word(x.dtype)} (use '
                            '.float() first, or pass dtype=torch.float32)')
@@ -128,10 +129,10 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         r = x.sum(axis=axes, dtype=np.int64, keepdims=keepdim)
     else:
         r = xp_of(x).nansum(x, axis=axes, keepdims=keepdim)
-    res = wrap(r if r.dtype == x.dtype or x.dtype.kind != 'f' else r.astype(x.dtype))
+    res = wrap(r if r.dtype == x.dtype or x.dtype not in FLOATING else r.astype(x.dtype))
     if out is not None:
         return _write(out, res)
-    if res._data.dtype.kind != 'f':
+    if res._data.dtype not in FLOATING:
         return res
     return record(res, 'NansumBackward0', _nansum_backward, (input,),
                   ctx=(axes, keepdim, xp_of(x).isnan(x)))
@@ -146,7 +147,7 @@ def _nansum_backward(node, grad):
 
 
 def _float_only(x, op):
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise RuntimeError(f'{op}(): expected input to have floating point or complex dtype '
                            f'but got {_type_word(x.dtype)}')
 
@@ -192,7 +193,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     res = wrap(r)
     if out is not None:
         return _write(out, res)
-    if res._data.dtype.kind != 'f':
+    if res._data.dtype not in FLOATING:
         return res
     return record(res, 'ProdBackward0' if dim is None else 'ProdBackward1', _prod_backward,
                   (input,), (input,), ctx=(axis, keepdim), save_output=True)

@@ -9,6 +9,7 @@ import math
 from ._base import Tensor, wrap, xp_of, np
 from .arith import write_out, tname, record_not_implemented
 from ._index_common import _I64D
+from .._dtype import FLOATING
 
 __all__ = ['nonzero', 'argwhere', 'searchsorted', 'bucketize', 'histc', 'bincount']
 
@@ -139,7 +140,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     tensor([0., 2., 1., 0.])
     """
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         from .arith import not_implemented_for
         raise not_implemented_for('histogram_cpu', x.dtype)
     if bins <= 0:
@@ -188,7 +189,7 @@ def bincount(input, weights=None, minlength=0):
     w = weights._data
     if w.ndim != 1 or w.shape[0] != x.shape[0]:
         raise RuntimeError('weights should be 1-d and have the same length as input')
-    dt = w.dtype if w.dtype.kind == 'f' and w.dtype.itemsize >= 4 else np.dtype(np.float64)
+    dt = w.dtype if w.dtype in FLOATING and w.dtype.itemsize >= 4 else np.dtype(np.float64)
     res = wrap(xp.bincount(x, weights=w.astype(np.float64), minlength=minlength).astype(dt))
     return record_not_implemented(res, '_bincount', (weights,)) if weights._rg else res
 

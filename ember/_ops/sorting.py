@@ -10,6 +10,7 @@ from ._reduce_helpers import (_structseq, _VI, _dim1, _write, _check_nonempty, _
                               _scalar_pair, _evenly_backward)
 from ._tiebreak import (_EMULATE_MAX, _lt, _asc, _desc, _stl_sort, _nth_element, _heap_select,
                         _sort_heap, _quickselect_index, _keyed, _stl_sort_order, _has_ties)
+from .._dtype import FLOATING
 
 __all__ = ['sort', 'argsort', 'msort', 'topk', 'kthvalue', 'median', 'nanmedian', 'mode',
            'unique', 'unique_consecutive']
@@ -165,7 +166,7 @@ def _median(input, dim, keepdim, out, op):
     x = input._data
     if x.dtype.kind == 'b':
         raise NotImplementedError(f'"{op}_cpu" not implemented for \'Bool\'')
-    isf = x.dtype.kind == 'f'
+    isf = x.dtype in FLOATING
     if dim is None:
         flat = _host(x).reshape(-1)
         if isf and op == 'nanmedian':
@@ -240,7 +241,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     rows = _rows(x, axis)
     n = rows.shape[1]
     picks = np.zeros(rows.shape[0], np.int64)
-    isf = x.dtype.kind == 'f'
+    isf = x.dtype in FLOATING
     for r in range(rows.shape[0]):
         row = rows[r]
         has_nan = isf and np.isnan(row).any()
@@ -280,7 +281,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     rows = _rows(x, axis)
     kv = np.partition(rows, k - 1, axis=1)[:, k - 1:k]
     eq = rows == kv
-    if x.dtype.kind == 'f':
+    if x.dtype in FLOATING:
         eq |= np.isnan(rows) & np.isnan(kv)
     pick = np.argmax(eq, axis=1)
     for r in np.nonzero(eq.sum(axis=1) > 1)[0]:

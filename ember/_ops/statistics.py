@@ -9,6 +9,7 @@ import warnings
 
 from ._base import Tensor, wrap, record, record_multi, STATE, np, xp_of, default_float
 from ._reduce_helpers import _axes, _write, _unsq, expand_reduced, _fill0
+from .._dtype import FLOATING
 
 __all__ = ['std', 'var', 'std_mean', 'var_mean', 'norm', 'logsumexp']
 
@@ -16,7 +17,7 @@ __all__ = ['std', 'var', 'std_mean', 'var_mean', 'norm', 'logsumexp']
 # ---- std / var / std_mean / var_mean ----------------------------------------------------------
 def _var_args(input, dim, unbiased, correction, op):
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         raise RuntimeError(f'{op} only support floating point and complex dtypes'
                            if op.endswith('_mean') else
                            'std and var only support floating point and complex dtypes')
@@ -185,7 +186,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     tensor(0.6931)
     """
     x = input._data
-    if x.dtype.kind != 'f':
+    if x.dtype not in FLOATING:
         x = x.astype(default_float())
     axes = _axes(x, dim, 'logsumexp')
     xp = xp_of(x)

@@ -12,6 +12,7 @@ from .function import Function, FunctionCtx, once_differentiable
 from .anomaly_mode import (detect_anomaly, set_detect_anomaly, is_anomaly_enabled,
                            is_anomaly_check_nan_enabled)
 from .gradcheck import gradcheck, gradgradcheck
+from .._dtype import FLOATING
 
 
 def _make_grads(outputs, grads, op):
@@ -24,7 +25,7 @@ def _make_grads(outputs, grads, op):
                 raise RuntimeError('grad can be implicitly created only for scalar outputs '
                                    f'(the output has shape {list(out.shape)}; pass gradient= '
                                    'of the same shape, or reduce it first, e.g. loss.sum())')
-            if out._data.dtype.kind != 'f':
+            if out._data.dtype not in FLOATING:
                 raise RuntimeError('grad can be implicitly created only for real scalar outputs '
                                    f'but got {out.dtype}')
             from .._device import xp_of

@@ -12,6 +12,7 @@ import sys
 import traceback
 
 from .grad_mode import STATE
+from .._dtype import FLOATING
 
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -366,7 +367,7 @@ def _accumulate(leaf, g, create_graph, stealable=False):
 def _check_nan(node, grads):
     for i, g in enumerate(grads):
         data = getattr(g, '_data', None)
-        if data is not None and data.dtype.kind == 'f' and bool((data != data).any()):
+        if data is not None and data.dtype in FLOATING and bool((data != data).any()):
             where = f'\n\nThe forward operation was called at:\n{node.trace}' if node.trace else ''
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output."
                                f"{where}")

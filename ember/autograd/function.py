@@ -16,6 +16,7 @@ import functools
 
 from .grad_mode import STATE
 from . import engine
+from .._dtype import FLOATING
 
 
 class FunctionCtx:
@@ -139,7 +140,7 @@ class Function(metaclass=_FunctionMeta):
         node._n_out = n_out
         ctx._node = node
         for i, o in enumerate(fixed):
-            if isinstance(o, Tensor) and id(o) not in non_diff and o._data.dtype.kind == 'f':
+            if isinstance(o, Tensor) and id(o) not in non_diff and o._data.dtype in FLOATING:
                 o.grad_fn, o._rg, o._out_nr = node, True, i
                 if id(o) in dirty:
                     from .._ops._base import bump_version

@@ -14,6 +14,7 @@ from .. import init
 from ..parameter import Parameter
 from .linear import Linear
 from .module import Module
+from ..._dtype import FLOATING
 
 __all__ = ['MultiheadAttention']      # NonDynamicallyQuantizableLinear is not in torch.nn
 
@@ -115,9 +116,9 @@ class MultiheadAttention(Module):
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
                 attn_mask=None, average_attn_weights=True, is_causal=False):
         """``(attn_output, attn_weights)`` for query/key/value (see the class docstring)."""
-        float_mask = ((attn_mask is not None and attn_mask._data.dtype.kind == 'f')
+        float_mask = ((attn_mask is not None and attn_mask._data.dtype in FLOATING)
                       or (key_padding_mask is not None
-                          and key_padding_mask._data.dtype.kind == 'f'))
+                          and key_padding_mask._data.dtype in FLOATING))
         is_batched = query.dim() == 3
         key_padding_mask = _canonical_mask(key_padding_mask, 'key_padding_mask', attn_mask,
                                            'attn_mask', query)
