@@ -31,11 +31,23 @@ from .gamma import Gamma
 from .dirichlet import Dirichlet
 from .beta import Beta
 from .binomial import Binomial
+from .multinomial import Multinomial
+from .chi2 import Chi2
+from .studentT import StudentT
+from .half_normal import HalfNormal
+from .half_cauchy import HalfCauchy
+from .gumbel import Gumbel
+from .weibull import Weibull
+from .pareto import Pareto
+from .continuous_bernoulli import ContinuousBernoulli
+from .negative_binomial import NegativeBinomial
 from .kl import kl_divergence, register_kl
 
 __all__ = ['constraints', 'Distribution', 'ExponentialFamily', 'Normal', 'Bernoulli',
            'Categorical', 'Uniform', 'OneHotCategorical', 'OneHotCategoricalStraightThrough',
            'Independent', 'MultivariateNormal', 'Exponential', 'Laplace', 'Cauchy', 'Poisson',
            'Geometric', 'transforms', 'TransformedDistribution', 'LogNormal', 'Gamma', 'Dirichlet',
-           'Beta', 'Binomial', 'kl_divergence',
+           'Beta', 'Binomial', 'Multinomial', 'Chi2', 'StudentT', 'HalfNormal', 'HalfCauchy',
+           'Gumbel', 'Weibull', 'Pareto', 'ContinuousBernoulli', 'NegativeBinomial',
+           'kl_divergence',
            'register_kl']

@@ -15,10 +15,11 @@ import weakref
 import ember
 from ember.nn.functional import softplus
 from . import constraints
-from .utils import _sum_rightmost
+from .utils import _sum_rightmost, broadcast_all, lazy_property
 
 __all__ = ['Transform', 'ComposeTransform', 'ExpTransform', 'AffineTransform',
-           'SigmoidTransform', 'TanhTransform', 'identity_transform']
+           'SigmoidTransform', 'TanhTransform', 'PowerTransform', 'AbsTransform',
+           'identity_transform']
 
 
 class Transform:
@@ -419,3 +420,69 @@ class AffineTransform(Transform):
                                       getattr(self.scale, 'shape', ()))
 
     inverse_shape = forward_shape
+
+
+class PowerTransform(Transform):
+    """``y = x ** exponent`` on the positive reals.
+
+    >>> PowerTransform(ember.tensor(2.0))(ember.tensor([3.0]))
+    tensor([9.])
+    """
+    domain = constraints.positive
+    codomain = constraints.positive
+    bijective = True
+
+    def __init__(self, exponent, cache_size=0):
+        super().__init__(cache_size=cache_size)
+        self.exponent, = broadcast_all(exponent)
+
+    def with_cache(self, cache_size=1):
+        if self._cache_size == cache_size:
+            return self
+        return PowerTransform(self.exponent, cache_size=cache_size)
+
+    @lazy_property
+    def sign(self):
+        return self.exponent.sign()
+
+    def __eq__(self, other):
+        if not isinstance(other, PowerTransform):
+            return False
+        return self.exponent.eq(other.exponent).all().item()
+
+    __hash__ = Transform.__hash__
+
+    def _call(self, x):
+        return x.pow(self.exponent)
+
+    def _inverse(self, y):
+        return y.pow(1 / self.exponent)
+
+    def log_abs_det_jacobian(self, x, y):
+        return (self.exponent * y / x).abs().log()
+
+    def forward_shape(self, shape):
+        return ember.broadcast_shapes(shape, getattr(self.exponent, 'shape', ()))
+
+    inverse_shape = forward_shape
+
+
+class AbsTransform(Transform):
+    """``y = |x|`` (not bijective: the inverse picks the non-negative root).
+
+    >>> AbsTransform()(ember.tensor([-2.0, 3.0]))
+    tensor([2., 3.])
+    """
+    domain = constraints.real
+    codomain = constraints.positive
+
+    def __eq__(self, other):
+        return isinstance(other, AbsTransform)
+
+    __hash__ = Transform.__hash__
+
+    def _call(self, x):
+        return x.abs()
+
+    def _inverse(self, y):
+        return y

@@ -10,7 +10,9 @@ import numbers
 import ember
 
 __all__ = ['broadcast_all', 'logits_to_probs', 'probs_to_logits', 'clamp_probs',
-           'lazy_property']
+           'lazy_property', 'euler_constant']
+
+euler_constant = 0.57721566490153286060  # the Euler-Mascheroni constant
 
 
 def broadcast_all(*values):
