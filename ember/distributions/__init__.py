@@ -41,6 +41,9 @@ from .weibull import Weibull
 from .pareto import Pareto
 from .continuous_bernoulli import ContinuousBernoulli
 from .negative_binomial import NegativeBinomial
+from .relaxed_bernoulli import RelaxedBernoulli
+from .relaxed_categorical import RelaxedOneHotCategorical
+from .mixture_same_family import MixtureSameFamily
 from .kl import kl_divergence, register_kl
 
 __all__ = ['constraints', 'Distribution', 'ExponentialFamily', 'Normal', 'Bernoulli',
@@ -49,5 +52,6 @@ __all__ = ['constraints', 'Distribution', 'ExponentialFamily', 'Normal', 'Bernou
            'Geometric', 'transforms', 'TransformedDistribution', 'LogNormal', 'Gamma', 'Dirichlet',
            'Beta', 'Binomial', 'Multinomial', 'Chi2', 'StudentT', 'HalfNormal', 'HalfCauchy',
            'Gumbel', 'Weibull', 'Pareto', 'ContinuousBernoulli', 'NegativeBinomial',
+           'RelaxedBernoulli', 'RelaxedOneHotCategorical', 'MixtureSameFamily',
            'kl_divergence',
            'register_kl']
