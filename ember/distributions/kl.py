@@ -185,8 +185,8 @@ def _kl_multivariatenormal_multivariatenormal(p, q):
                   - p_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1))
     batch = ember.broadcast_shapes(q_tril.shape[:-2], p_tril.shape[:-2])
     n = p.event_shape[0]
-    term2 = _batch_trace_XXT(ember.linalg.solve(q_tril.expand(batch + (n, n)),
-                                                p_tril.expand(batch + (n, n))))
+    term2 = _batch_trace_XXT(ember.linalg.solve_triangular(
+        q_tril.expand(batch + (n, n)), p_tril.expand(batch + (n, n)), upper=False))
     term3 = _batch_mahalanobis(q_tril, q.loc - p.loc)
     return half_term1 + 0.5 * (term2 + term3 - n)
 

@@ -14,14 +14,15 @@ def _batch_mahalanobis(bL, bx):
     ``bL`` broadcast against a batch of vectors ``bx``."""
     shape = ember.broadcast_shapes(bL.shape[:-2], bx.shape[:-1])
     n = bx.size(-1)
-    solved = ember.linalg.solve(bL.expand(shape + (n, n)), bx.expand(shape + (n,)).unsqueeze(-1))
+    solved = ember.linalg.solve_triangular(bL.expand(shape + (n, n)),
+                                          bx.expand(shape + (n,)).unsqueeze(-1), upper=False)
     return solved.squeeze(-1).pow(2).sum(-1)
 
 
 def _tril_inverse(L):
     """The inverse of a batch of lower-triangular matrices."""
     eye = ember.eye(L.shape[-1], dtype=L.dtype)
-    return ember.linalg.solve(L, eye.expand(L.shape))
+    return ember.linalg.solve_triangular(L, eye.expand(L.shape), upper=False)
 
 
 def _precision_to_scale_tril(P):
@@ -100,8 +101,8 @@ class MultivariateNormal(Distribution):
 
     @lazy_property
     def precision_matrix(self):
-        L_inv = _tril_inverse(self._unbroadcasted_scale_tril)
-        return ember.matmul(L_inv.mT, L_inv).expand(self._matrix_shape())
+        return ember.cholesky_inverse(self._unbroadcasted_scale_tril).expand(
+            self._matrix_shape())
 
     @property
     def mean(self):

@@ -144,3 +144,15 @@ def test_validation(fn):
             fn(lib)
         errors.append((info.type, str(info.value)))
     assert errors[0] == errors[1]
+
+
+def test_multivariate_normal_float32_triangular_solves():
+    # triangular solves and cholesky_inverse, as torch, keep float32 results within rounding
+    def run(lib):
+        a = lib.tensor([[2.0, 0.3, 0.1], [0.3, 1.0, -0.2], [0.1, -0.2, 0.5]])
+        p = lib.distributions.MultivariateNormal(lib.zeros(2, 3), covariance_matrix=a)
+        q = lib.distributions.MultivariateNormal(lib.ones(3), precision_matrix=a)
+        x = lib.tensor([[0.3, -1.0, 2.0], [1.0, 0.5, 0.0]])
+        return (p.log_prob(x), q.log_prob(x), p.precision_matrix, q.covariance_matrix,
+                lib.distributions.kl_divergence(p, q))
+    check(run, rtol=2e-6, atol=1e-6)
