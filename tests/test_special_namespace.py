@@ -12,11 +12,7 @@ import ember  # noqa: E402
 # torch.special's module attributes that are not functions (its imports and docstring tables)
 NOT_FUNCTIONS = {'Tensor', 'torch', 'common_args', 'multi_dim_common'}
 # names ember does not provide yet, each with the reason
-_NEEDS_KERNEL = ('not implemented yet: needs a float64 NumPy kernel (rational fits near 0 and '
-                 'Hankel/asymptotic expansions beyond, as Cephes); left for a follow-up')
-NOT_DONE = {name: _NEEDS_KERNEL for name in (
-    'airy_ai', 'bessel_j0', 'bessel_j1', 'bessel_y0', 'bessel_y1', 'modified_bessel_k0',
-    'modified_bessel_k1', 'scaled_modified_bessel_k0', 'scaled_modified_bessel_k1')}
+NOT_DONE = {}
 
 GRID = np.array([0.0, -0.0, 1e-8, 0.1, 0.5, 0.975, 1.0, 1.5, 2.5, 7.3, 25.0, 300.0, -1e-8,
                  -0.3, -1.0, -2.5, -7.3, -25.0, np.nan, np.inf, -np.inf])
@@ -313,3 +309,114 @@ def test_gradients_against_torch():
             res.append((g.detach().numpy(), gg.numpy()))
         np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-9, err_msg=f'case {k}')
         np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-7, err_msg=f'case {k} 2nd')
+
+
+# ---------------------------------------------------------------- J, Y, K and Ai
+
+OSCILLATING = ['bessel_j0', 'bessel_j1', 'bessel_y0', 'bessel_y1', 'airy_ai']
+BESSEL_K = ['modified_bessel_k0', 'modified_bessel_k1', 'scaled_modified_bessel_k0',
+            'scaled_modified_bessel_k1']
+BESSEL_GRID = np.concatenate([GRID, [2.0, 2.09, 4.99, 5.0, 5.01, 8.0, 9.5, 40.0, 103.8,
+                                     104.0, 700.0, 800.0, 1e3, 1e10, 1e17, 1e30, -2.0, -2.09,
+                                     -4.99, -5.01, -8.0, -9.5, -40.0, -1e3, -1e10, -1e30]])
+
+
+def amplitude(x):
+    """The envelope of J, Y and Ai: their errors are absolute, relative to it."""
+    with np.errstate(divide='ignore'):
+        return np.minimum(1.0, np.abs(x.astype(np.float64)) ** -0.25)
+
+
+def close_oscillating(e, t, x, dtype, atol):
+    """Equal nan/inf; finite values within ``atol`` times the envelope (torch's J/Y beyond 5
+    and Ai below -2.09 are off by up to 4e-6 of it: see the mpmath test below)."""
+    e, t = e.astype(np.float64), t.astype(np.float64)
+    np.testing.assert_array_equal(np.isnan(e), np.isnan(t))
+    finite = np.isfinite(t)
+    np.testing.assert_array_equal(e[~finite & ~np.isnan(t)], t[~finite & ~np.isnan(t)])
+    err = np.abs(e[finite] - t[finite])
+    tol = atol * amplitude(x[finite]) + {'float64': 1e-12, 'float32': 2e-5}[dtype] * np.abs(
+        t[finite])
+    assert (err <= tol).all(), (x[finite][err > tol], e[finite][err > tol], t[finite][err > tol])
+
+
+@pytest.mark.parametrize('dtype', ['float64', 'float32'])
+@pytest.mark.parametrize('name', OSCILLATING + BESSEL_K)
+def test_bessel_airy_values(name, dtype):
+    x = BESSEL_GRID
+    e, t = both(lambda lib: getattr(lib.special, name), x, dtype=dtype)
+    if name in BESSEL_K:
+        close(e, t, dtype, 1e-13)
+    else:
+        close_oscillating(e, t, x.astype(dtype), dtype, 5e-6)
+    # signs of zeros and the values at 0, -0, nan, +-inf exactly as torch
+    special = (x == 0) | ~np.isfinite(x)
+    np.testing.assert_array_equal(np.signbit(e[special]), np.signbit(t[special]))
+
+
+@pytest.mark.parametrize('dtype', ['float64', 'float32'])
+@pytest.mark.parametrize('name', OSCILLATING + BESSEL_K)
+def test_bessel_airy_dense_against_torch(name, dtype):
+    x = np.concatenate([np.linspace(-12, 12, 2001), 10 ** RNG.uniform(-6, 6, 300)])
+    if name != 'airy_ai':
+        x = np.concatenate([x, -x[-300:]])
+    e, t = both(lambda lib: getattr(lib.special, name), x, dtype=dtype)
+    if name in BESSEL_K:
+        close(e, t, dtype, 1e-13)
+    else:
+        close_oscillating(e, t, x.astype(dtype), dtype, 5e-6)
+
+
+def test_bessel_airy_accuracy_against_mpmath():
+    mp = pytest.importorskip('mpmath')
+    exact = {
+        'bessel_j0': lambda v: mp.besselj(0, v), 'bessel_j1': lambda v: mp.besselj(1, v),
+        'bessel_y0': lambda v: mp.bessely(0, v), 'bessel_y1': lambda v: mp.bessely(1, v),
+        'modified_bessel_k0': lambda v: mp.besselk(0, v),
+        'modified_bessel_k1': lambda v: mp.besselk(1, v),
+        'scaled_modified_bessel_k0': lambda v: mp.exp(v) * mp.besselk(0, v),
+        'scaled_modified_bessel_k1': lambda v: mp.exp(v) * mp.besselk(1, v),
+        'airy_ai': mp.airyai}
+    x = np.concatenate([RNG.uniform(0, 12, 60), 10 ** RNG.uniform(-5, 3, 30),
+                        [1e-9, 1.999, 2.0, 2.001, 4.999, 5.0, 5.001, 5.5200781]])
+    for name, f in exact.items():
+        xs = np.concatenate([x, -x[:40]]) if name in ('bessel_j0', 'bessel_j1', 'airy_ai') else x
+        xs = xs[xs < 100] if name == 'airy_ai' else xs
+        got = getattr(ember.special, name)(ember.tensor(xs)).numpy()
+        with mp.workdps(30):
+            want = np.array([float(f(mp.mpf(v))) for v in xs])
+        if name in BESSEL_K:
+            assert rel(got, want).max() < 1e-14, name
+        else:
+            # relative to the envelope (or the value, where larger, as Y near 0): the
+            # phase x - pi/4 carries an ulp of x
+            err = np.abs(got - want) / np.maximum(amplitude(xs), np.abs(want))
+            assert err.max() < 2e-15 * np.maximum(1, np.abs(xs)).max(), name
+            assert err[np.abs(xs) <= 12].max() < 3e-15, name
+
+
+@pytest.mark.parametrize('name', OSCILLATING + BESSEL_K)
+def test_bessel_airy_integer_input_promotes(name):
+    e, t = both(lambda lib: getattr(lib.special, name), INT_GRID)
+    assert e.dtype == np.float32 and t.dtype == np.float32
+    close_oscillating(e, t, INT_GRID, 'float32', 5e-6)
+
+
+@pytest.mark.parametrize('name', OSCILLATING + BESSEL_K + ['modified_bessel_i0'])
+def test_bessel_airy_no_gradient_out_and_half(name):
+    fn = getattr(ember.special, name)
+    x = ember.tensor([0.5, 2.0], requires_grad=True)
+    y = fn(x)
+    assert not y.requires_grad and y.grad_fn is None         # as torch: no gradient recorded
+    with pytest.raises(RuntimeError, match='does not require grad'):
+        y.sum().backward()
+    out = ember.empty(2, dtype=ember.float64)
+    assert fn(ember.tensor([0.5, 2.0], dtype=ember.float64), out=out) is out
+    want = getattr(torch.special, name)(torch.tensor([0.5, 2.0], dtype=torch.float64))
+    np.testing.assert_allclose(out.numpy(), want.numpy(), rtol=1e-12)
+    for dt in ('float16', 'bfloat16'):
+        with pytest.raises(NotImplementedError) as ours:
+            fn(ember.tensor([1.0], dtype=getattr(ember, dt)))
+        with pytest.raises(NotImplementedError) as theirs:
+            getattr(torch.special, name)(torch.tensor([1.0], dtype=getattr(torch, dt)))
+        assert str(ours.value) == str(theirs.value)

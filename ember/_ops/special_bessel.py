@@ -1,18 +1,39 @@
 """Bessel functions of ``ember.special`` (only there, as in torch): the exponentially scaled
 ``i0e``, ``i1`` and ``i1e`` (differentiable, with PyTorch's formulas), and
-``modified_bessel_i0/i1`` and ``spherical_bessel_j0``, which, as in PyTorch, record no gradient.
-Kernels: ``_special.py`` (Chebyshev/power series of I0 and I1).
+``modified_bessel_i0/i1``, ``spherical_bessel_j0``, ``bessel_j0/j1/y0/y1``,
+``modified_bessel_k0/k1``, ``scaled_modified_bessel_k0/k1`` and ``airy_ai``, which, as in
+PyTorch, record no gradient and (as its CPU kernels) refuse float16 and bfloat16.
+Kernels: ``_special.py`` (I0 and I1), ``_special_bessel_kernels.py`` (J, Y, K, Ai).
 
 >>> ember.special.i1(ember.tensor([1.0]))
 tensor([0.5652])
 """
 from ._base import wrap, np
-from ._special_common import unary_op, nograd_unary_op
+from ._special_common import unary_op, nograd_unary_op as _nograd_unary_op
 from .binary import where
-from . import _special
+from . import _special, _special_bessel_kernels as _kernels
 
 __all__ = []
 METHODS = {}
+
+
+_HALF_NAMES = {'float16': 'Half', 'bfloat16': 'BFloat16'}
+
+
+def nograd_unary_op(name, kernel, doc=''):
+    """``_special_common.nograd_unary_op``, refusing half precision as PyTorch's CPU kernels."""
+    op = _nograd_unary_op(name, kernel, doc)
+
+    def checked(input, *, out=None):
+        data = getattr(input, '_data', None)
+        if data is not None and data.dtype.itemsize == 2 and data.dtype.kind in 'fV':
+            raise NotImplementedError(
+                f'"{name}_cpu" not implemented for \'{_HALF_NAMES[data.dtype.name]}\'')
+        return op(input, out=out)
+
+    checked.__name__ = checked.__qualname__ = name
+    checked.__doc__ = doc
+    return checked
 
 
 def _nan_at_inf(kernel):
@@ -96,4 +117,77 @@ spherical_bessel_j0 = nograd_unary_op(
 
     >>> ember.special.spherical_bessel_j0(ember.tensor([0.0, 3.0]))
     tensor([1.0000, 0.0470])
+    """)
+
+
+bessel_j0 = nograd_unary_op(
+    'bessel_j0', _kernels.bessel_j0,
+    doc="""Bessel function of the first kind of order 0 (no gradient, as torch).
+
+    >>> ember.special.bessel_j0(ember.tensor([0.0, 1.0, -10.0]))
+    tensor([ 1.0000,  0.7652, -0.2459])
+    """)
+
+bessel_j1 = nograd_unary_op(
+    'bessel_j1', _kernels.bessel_j1,
+    doc="""Bessel function of the first kind of order 1 (no gradient, as torch).
+
+    >>> ember.special.bessel_j1(ember.tensor([0.0, 1.0, -10.0]))
+    tensor([ 0.0000,  0.4401, -0.0435])
+    """)
+
+bessel_y0 = nograd_unary_op(
+    'bessel_y0', _kernels.bessel_y0,
+    doc="""Bessel function of the second kind of order 0: -inf at 0, nan below (no gradient).
+
+    >>> ember.special.bessel_y0(ember.tensor([0.0, 1.0, -1.0]))
+    tensor([  -inf, 0.0883,    nan])
+    """)
+
+bessel_y1 = nograd_unary_op(
+    'bessel_y1', _kernels.bessel_y1,
+    doc="""Bessel function of the second kind of order 1: -inf at 0, nan below (no gradient).
+
+    >>> ember.special.bessel_y1(ember.tensor([0.0, 1.0, -1.0]))
+    tensor([   -inf, -0.7812,     nan])
+    """)
+
+modified_bessel_k0 = nograd_unary_op(
+    'modified_bessel_k0', _kernels.modified_bessel_k0,
+    doc="""Modified Bessel function of the second kind of order 0: inf at 0, nan below.
+
+    >>> ember.special.modified_bessel_k0(ember.tensor([0.0, 1.0, 3.0]))
+    tensor([   inf, 0.4210, 0.0347])
+    """)
+
+modified_bessel_k1 = nograd_unary_op(
+    'modified_bessel_k1', _kernels.modified_bessel_k1,
+    doc="""Modified Bessel function of the second kind of order 1: inf at 0, nan below.
+
+    >>> ember.special.modified_bessel_k1(ember.tensor([0.0, 1.0, 3.0]))
+    tensor([   inf, 0.6019, 0.0402])
+    """)
+
+scaled_modified_bessel_k0 = nograd_unary_op(
+    'scaled_modified_bessel_k0', _kernels.scaled_modified_bessel_k0,
+    doc="""exp(x) K0(x), finite for large x where K0 underflows (no gradient).
+
+    >>> ember.special.scaled_modified_bessel_k0(ember.tensor([1.0, 1000.0]))
+    tensor([1.1445, 0.0396])
+    """)
+
+scaled_modified_bessel_k1 = nograd_unary_op(
+    'scaled_modified_bessel_k1', _kernels.scaled_modified_bessel_k1,
+    doc="""exp(x) K1(x), finite for large x where K1 underflows (no gradient).
+
+    >>> ember.special.scaled_modified_bessel_k1(ember.tensor([1.0, 1000.0]))
+    tensor([1.6362, 0.0396])
+    """)
+
+airy_ai = nograd_unary_op(
+    'airy_ai', _kernels.airy_ai,
+    doc="""Airy function Ai (no gradient, as torch; nan at +-inf as torch).
+
+    >>> ember.special.airy_ai(ember.tensor([0.0, 1.0, -3.0]))
+    tensor([ 0.3550,  0.1353, -0.3788])
     """)

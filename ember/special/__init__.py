@@ -19,8 +19,10 @@ from .._ops.statistics import logsumexp
 from .._ops.special_gamma import (polygamma, mvlgamma as multigammaln, igamma as gammainc,
                                   igammac as gammaincc, zeta)
 from .._ops.special_error import ndtr, ndtri, log_ndtr, erfcx, entr, xlog1py
-from .._ops.special_bessel import (i0e, i1, i1e, modified_bessel_i0, modified_bessel_i1,
-                                   spherical_bessel_j0)
+from .._ops.special_bessel import (
+    i0e, i1, i1e, modified_bessel_i0, modified_bessel_i1, spherical_bessel_j0, bessel_j0,
+    bessel_j1, bessel_y0, bessel_y1, modified_bessel_k0, modified_bessel_k1,
+    scaled_modified_bessel_k0, scaled_modified_bessel_k1, airy_ai)
 from .._ops.special_polynomials import (
     chebyshev_polynomial_t, chebyshev_polynomial_u, chebyshev_polynomial_v,
     chebyshev_polynomial_w, shifted_chebyshev_polynomial_t, shifted_chebyshev_polynomial_u,
@@ -46,7 +48,9 @@ __all__ = [
     'gammaincc', 'gammaln', 'i0', 'log1p', 'log_ndtr', 'log_softmax', 'logit', 'logsumexp',
     'multigammaln', 'ndtr', 'ndtri', 'polygamma', 'psi', 'round', 'sinc', 'softmax', 'xlog1py',
     'xlogy', 'zeta', 'i0e', 'i1', 'i1e', 'modified_bessel_i0', 'modified_bessel_i1',
-    'spherical_bessel_j0', 'chebyshev_polynomial_t', 'chebyshev_polynomial_u',
+    'spherical_bessel_j0', 'bessel_j0', 'bessel_j1', 'bessel_y0', 'bessel_y1',
+    'modified_bessel_k0', 'modified_bessel_k1', 'scaled_modified_bessel_k0',
+    'scaled_modified_bessel_k1', 'airy_ai', 'chebyshev_polynomial_t', 'chebyshev_polynomial_u',
     'chebyshev_polynomial_v', 'chebyshev_polynomial_w', 'shifted_chebyshev_polynomial_t',
     'shifted_chebyshev_polynomial_u', 'shifted_chebyshev_polynomial_v',
     'shifted_chebyshev_polynomial_w', 'hermite_polynomial_h', 'hermite_polynomial_he',
