@@ -8,7 +8,7 @@ from ._base import wrap, record, STATE, np, xp_of
 from .. import _dtype as D
 from ._reduce_helpers import (_structseq, _VI, _dim1, _zero_index, _product, _write, _scatter,
                               _fill0, _const, _pair)
-from .._dtype import FLOATING
+from .._dtype import FLOATING, BF16_NP
 
 __all__ = ['cumsum', 'cumprod', 'cummax', 'cummin']
 
@@ -28,6 +28,8 @@ def cumsum(input, dim, *, dtype=None, out=None):
         dt = np.int64
     if x.ndim == 0:
         r = x.astype(dt or x.dtype, copy=True)
+    elif dt is None and x.dtype is BF16_NP:         # PyTorch accumulates bfloat16 in float32
+        r = xp_of(x).cumsum(x, axis=axis, dtype=np.float32).astype(x.dtype)
     else:
         r = xp_of(x).cumsum(x, axis=axis, dtype=dt)
     res = wrap(r)

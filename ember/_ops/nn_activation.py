@@ -19,7 +19,7 @@ from ._nn_activation_relu import (relu, relu_, relu6, hardtanh, hardtanh_, leaky
 from ._nn_activation_smooth import (gelu, silu, mish, logsigmoid, softplus, softsign,
                                     tanhshrink, hardsigmoid, hardswish, hardshrink, softshrink,
                                     glu)
-from .._dtype import FLOATING
+from .._dtype import FLOATING, HALF_FLOATING
 
 __all__ = ['softmax', 'log_softmax', 'relu_', 'prelu', 'rrelu', 'rrelu_', 'selu', 'selu_',
            'celu', 'celu_', 'threshold', 'threshold_', 'hardshrink']
@@ -157,6 +157,10 @@ def _is_last(input, dim):
 def _softmax_backward(node, grad):
     (y,) = node.saved()
     d = node.ctx
+    dt = grad.dtype
+    if grad._data.dtype in HALF_FLOATING:             # float32 math, one rounding (PyTorch)
+        g32, y32 = grad.float(), y.float()
+        return ((g32 - (g32 * y32).sum(d, keepdim=True)) * y32).to(dt)
     return (grad - (grad * y).sum(d, keepdim=True)) * y
 
 
@@ -186,6 +190,10 @@ def f_log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def _log_softmax_backward(node, grad):
     (y,) = node.saved()
     d = node.ctx
+    dt = grad.dtype
+    if grad._data.dtype in HALF_FLOATING:             # float32 math, one rounding (PyTorch)
+        g32 = grad.float()
+        return (g32 - y.float().exp() * g32.sum(d, keepdim=True)).to(dt)
     return grad - y.exp() * grad.sum(d, keepdim=True)
 
 
