@@ -25,6 +25,7 @@ array([ 1.        ,  0.76519769, -0.24593576])
 import numpy as np
 
 from ._special import _apply, _idx, _horner, _clenshaw, _series_coeffs
+from .._dtype import FLOATING
 
 __all__ = ['bessel_j0', 'bessel_j1', 'bessel_y0', 'bessel_y1', 'modified_bessel_k0',
            'modified_bessel_k1', 'scaled_modified_bessel_k0', 'scaled_modified_bessel_k1',
@@ -173,7 +174,7 @@ _AI_NEG_ZG = (
 
 def _apply_typed(x, core):
     """``_apply`` for a ``core(flat_float64, xp, dtype)`` that needs the input's dtype."""
-    dtype = x.dtype if x.dtype.kind == 'f' else np.dtype(np.float64)
+    dtype = x.dtype if x.dtype in FLOATING else np.dtype(np.float64)
     return _apply(x, lambda v, xp: core(v, xp, dtype))
 
 

@@ -11,6 +11,7 @@ tensor([ 0., -1.])
 """
 from ._base import wrap, record, default_float, np
 from ._elementwise import write_out, quiet, quiet_backward, not_a_tensor
+from .._dtype import FLOATING
 
 __all__ = ['float_data', 'same_dtype_arrays', 'unary_op', 'nograd_unary_op']
 
@@ -21,7 +22,7 @@ def float_data(input, op, arg='input', pos=1):
         x = input._data
     except AttributeError:
         raise not_a_tensor(input, op, arg, pos) from None
-    return x if x.dtype.kind == 'f' else x.astype(default_float())
+    return x if x.dtype in FLOATING else x.astype(default_float())
 
 
 def same_dtype_arrays(xa, xb):

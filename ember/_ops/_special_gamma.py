@@ -18,6 +18,7 @@ import math
 from fractions import Fraction
 
 import numpy as np
+from .._dtype import FLOATING
 
 from ._special import (_apply, _idx, _horner, _lgamma64, _lgamma_core, _digamma64, _trigamma64,
                        _STIRLING, _xp)
@@ -49,7 +50,7 @@ def _binary(a, b, core):
     xp = _xp(a)
     a, b = xp.broadcast_arrays(xp.asarray(a), xp.asarray(b))
     dtype = np.result_type(a.dtype, b.dtype)
-    if dtype.kind != 'f':
+    if dtype not in FLOATING:
         dtype = np.dtype(np.float64)
     with np.errstate(all='ignore'):
         res = core(a.astype(np.float64).ravel(), b.astype(np.float64).ravel(), xp) \

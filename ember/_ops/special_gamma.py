@@ -16,6 +16,7 @@ from ._elementwise import (write_out, quiet, quiet_backward, broadcast_call, flo
                            inplace_method, not_implemented_for, need_tensor)
 from ._special_common import float_data, same_dtype_arrays
 from . import _special, _special_gamma as K
+from .._dtype import FLOATING
 
 __all__ = ['polygamma', 'mvlgamma', 'igamma', 'igammac']
 
@@ -77,7 +78,7 @@ def _incomplete(name, kernel, grad_name, sign, input, other, out):
     for arg, pos, value in (('input', 1, input), ('other', 2, other)):
         need_tensor(value, name, arg, pos)
     xa, xb = operands(input, other, name)
-    if xa.dtype.kind != 'f':
+    if xa.dtype not in FLOATING:
         raise not_implemented_for(f'{name}_cpu', xa.dtype)
     res = wrap(broadcast_call(name, kernel, xa, xb, silent=True))
     if out is not None:

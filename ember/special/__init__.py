@@ -13,6 +13,7 @@ tensor([1.7918])
 from .._ops.pointwise import (digamma, erf, erfc, erfinv, exp2, expm1, i0, lgamma as gammaln,
                               log1p, logit, round as _round, sigmoid as expit, sinc)
 from .._ops._elementwise import not_implemented_for as _not_implemented_for
+from .._dtype import FLOATING
 from .._ops.binary import xlogy
 from .._ops.nn_activation import softmax, log_softmax
 from .._ops.statistics import logsumexp
@@ -39,7 +40,7 @@ def round(input, *, decimals=0, out=None):
     tensor([0.5000, 1.5000, 2.6000])
     """
     data = getattr(input, '_data', None)
-    if data is not None and data.dtype.kind != 'f':
+    if data is not None and data.dtype not in FLOATING:
         raise _not_implemented_for('round_vml_cpu' if not decimals else 'round_cpu', data.dtype)
     return _round(input, decimals=decimals, out=out)
 
