@@ -14,7 +14,7 @@ import warnings
 from ._base import Tensor, wrap, record, STATE, xp_of, check_inplace, inplace_result, \
     bump_version, np
 from .. import _dtype as D
-from .._dtype import kind_of
+from .._dtype import kind_of, BF16_NP
 
 try:
     # NumPy >= 2 keeps its floating-point error state in a context variable; setting it
@@ -99,6 +99,8 @@ _TNAMES = {np.dtype(k): v for k, v in (
     ('bool', 'Bool'), ('uint8', 'Byte'), ('int8', 'Char'), ('int16', 'Short'), ('int32', 'Int'),
     ('int64', 'Long'), ('float16', 'Half'), ('float32', 'Float'), ('float64', 'Double'),
     ('uint16', 'UInt16'), ('uint32', 'UInt32'), ('uint64', 'UInt64'))}
+if BF16_NP is not None:
+    _TNAMES[BF16_NP] = 'BFloat16'
 
 
 def tname(dtype):

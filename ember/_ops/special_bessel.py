@@ -9,6 +9,8 @@ Kernels: ``_special.py`` (I0 and I1), ``_special_bessel_kernels.py`` (J, Y, K, A
 tensor([0.5652])
 """
 from ._base import wrap, np
+from ._elementwise import not_implemented_for
+from .._dtype import HALF_FLOATING
 from ._special_common import unary_op, nograd_unary_op as _nograd_unary_op
 from .binary import where
 from . import _special, _special_bessel_kernels as _kernels
@@ -17,18 +19,14 @@ __all__ = []
 METHODS = {}
 
 
-_HALF_NAMES = {'float16': 'Half', 'bfloat16': 'BFloat16'}
-
-
 def nograd_unary_op(name, kernel, doc=''):
     """``_special_common.nograd_unary_op``, refusing half precision as PyTorch's CPU kernels."""
     op = _nograd_unary_op(name, kernel, doc)
 
     def checked(input, *, out=None):
         data = getattr(input, '_data', None)
-        if data is not None and data.dtype.itemsize == 2 and data.dtype.kind in 'fV':
-            raise NotImplementedError(
-                f'"{name}_cpu" not implemented for \'{_HALF_NAMES[data.dtype.name]}\'')
+        if data is not None and data.dtype in HALF_FLOATING:
+            raise not_implemented_for(f'{name}_cpu', data.dtype)
         return op(input, out=out)
 
     checked.__name__ = checked.__qualname__ = name
