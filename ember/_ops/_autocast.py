@@ -107,6 +107,16 @@ _ROUNDERS = {}
 def lower_precision(op, *args, **kwargs):
     """Run ``op`` in the autocast dtype: eligible inputs are rounded to it, the math runs in
     float32 on the rounded values and float32 results are rounded once at the end."""
+    return _lower_precision(op, args, kwargs, round_outputs=True)
+
+
+def lower_precision_inputs(op, *args, **kwargs):
+    """``lower_precision`` that leaves float32 results as they are: for composite ops whose
+    low-precision pieces meet float32 state in PyTorch, so that the result is float32 (GRU)."""
+    return _lower_precision(op, args, kwargs, round_outputs=False)
+
+
+def _lower_precision(op, args, kwargs, round_outputs):
     target = None
     for a in args:
         for t in (a if isinstance(a, (list, tuple)) else (a,)):
@@ -129,7 +139,7 @@ def lower_precision(op, *args, **kwargs):
         return t.to(target) if t.dtype is D.float32 else t
 
     out = _run_plain(op, [_map_tensors(cast_in, a) for a in args], kwargs)
-    return _map_tensors(cast_out, out)
+    return _map_tensors(cast_out, out) if round_outputs else out
 
 
 def _up(t):

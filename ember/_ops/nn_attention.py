@@ -386,7 +386,7 @@ def _attention(q, k, v, mask, dropout_p, safe, need_weights):
     s = xp.matmul(xq * xq.dtype.type(scale), xk.swapaxes(-1, -2))
     if mask is not None:
         s += mask._data
-    p = _softmax_rows(s, safe)
+    p = _softmax_rows(s, safe).astype(xq.dtype, copy=False)   # NumPy's bf16 products are f32
     noise = None
     if dropout_p > 0.0:
         from .._distributions import dropout_mask
@@ -397,7 +397,7 @@ def _attention(q, k, v, mask, dropout_p, safe, need_weights):
         pd = p * noise
     else:
         pd = p
-    out = wrap(xp.matmul(pd, xv))
+    out = wrap(xp.matmul(pd, xv).astype(xq.dtype, copy=False))
     ctx = (p, pd, noise, dropout_p, safe)
     if not need_weights:
         return record(out, 'AttentionBackward', _attention_backward, (q, k, v, mask),

@@ -17,7 +17,7 @@ top-level function.
 (torch.Size([3, 1, 1]), torch.Size([1, 1]), torch.Size([1, 1]))
 """
 from ._base import wrap, record_multi, xp_of, STATE
-from ._autocast import AUTOCAST, lower_precision
+from ._autocast import AUTOCAST, lower_precision, lower_precision_inputs
 from . import _nn_rnn_kernels as K
 
 __all__ = []
@@ -35,8 +35,11 @@ def rnn_layer(mode, input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes, re
     own last step) and, for LSTM, the final cell state (None otherwise).
     """
     if AUTOCAST.on:
-        return lower_precision(rnn_layer, mode, input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr,
-                               batch_sizes, reverse)
+        # PyTorch's CPU GRU has no autocast kernel: its gate linears run in low precision,
+        # then meet the float32 hidden state, so its results are float32
+        run = lower_precision_inputs if mode == 'GRU' else lower_precision
+        return run(rnn_layer, mode, input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr, batch_sizes,
+                   reverse)
     x = input._data
     xp = xp_of(x)
     if batch_sizes is None:
