@@ -68,7 +68,9 @@ CASES = {
     'linear_bias': (lambda m, a, w, b: (F if m is ember else m.nn.functional).linear(a, w, b),
                     [X, Y, bf16(4)], 0, 0),
     'softmax': (lambda m, a: a.softmax(1), [X], 0, 1),
-    'log_softmax': (lambda m, a: a.log_softmax(1), [X], 1, 6),
+    # the 1-step forward difference (float32 exp/log rounding) is amplified where the
+    # gradient grad - exp(y) * sum(grad) cancels: at most one bf16 eps of the largest gradient
+    'log_softmax': (lambda m, a: a.log_softmax(1), [X], 1, 2.0 ** -7),
     'conv2d': (lambda m, a, w: (F if m is ember else m.nn.functional).conv2d(
         a.reshape(1, 1, 4, 5), w.reshape(1, 1, 4, 5)[:, :, :2, :2]), [X, Y], 0, 4),
     'mse': (lambda m, a, b: (F if m is ember else m.nn.functional).mse_loss(a, b), [X, Y], 0, 0),
@@ -97,6 +99,12 @@ CASES = {
 
 
 def _close(e, t, ulps, what):
+    """At most ``ulps`` bf16 steps apart; a float ``ulps`` is instead an error bound relative
+    to the largest magnitude (for results that cancel, where steps near zero mean nothing)."""
+    if isinstance(ulps, float):
+        a, b = e.detach().float().numpy(), t.detach().float().numpy()
+        assert np.abs(a - b).max(initial=0) <= ulps * np.abs(b).max(initial=0), (what, e, t)
+        return
     a, b = bits(e), bits(t)
     assert a.shape == b.shape, what
     if a.dtype == np.int64 and b.dtype == np.int64:
@@ -115,6 +123,7 @@ def test_op_matches_torch(name):
     assert er.requires_grad == tr.requires_grad
     _close(er, tr, ulps, 'forward')
     if tr.requires_grad:
+        ember.manual_seed(1)            # the same upstream gradient whatever ran before
         g = ember.randn(tuple(er.shape)).to(er.dtype)
         er.backward(g)
         tr.backward(to_torch(g) if g.dtype == ember.bfloat16 else torch.from_numpy(g.numpy()))
