@@ -2,7 +2,7 @@
 import ember
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from ._probs_logits import _ProbsOrLogits
 
 __all__ = ['Binomial']
 
@@ -11,7 +11,7 @@ def _clamp_by_zero(x):
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
 
 
-class Binomial(Distribution):
+class Binomial(_ProbsOrLogits, Distribution):
     """Binomial distribution with ``total_count`` trials of probability ``probs`` (or
     ``sigmoid(logits)``).
 
@@ -25,23 +25,13 @@ class Binomial(Distribution):
     has_enumerate_support = True
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError('Either `probs` or `logits` must be specified, but not both.')
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.type_as(self.probs)
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.type_as(self.logits)
-        self._param = self.probs if probs is not None else self.logits
+        self.total_count, = self._set_probs_or_logits(probs, logits, total_count)
         super().__init__(self._param.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        params = {k: self.__dict__[k].expand(batch_shape) for k in ('probs', 'logits')
-                  if k in self.__dict__}
-        params['_param'] = params.get('logits', params.get('probs'))
         return self._expanded(Binomial, batch_shape, _instance,
-                              total_count=self.total_count.expand(batch_shape), **params)
+                              total_count=self.total_count.expand(batch_shape),
+                              **self._expanded_probs_logits(batch_shape))
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
@@ -58,18 +48,6 @@ class Binomial(Distribution):
     @property
     def variance(self):
         return self.total_count * self.probs * (1 - self.probs)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     def sample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)

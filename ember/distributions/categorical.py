@@ -2,12 +2,12 @@
 import ember
 from . import constraints
 from .distribution import Distribution
-from .utils import lazy_property, logits_to_probs, probs_to_logits, _expanded_probs_logits
+from ._probs_logits import _ProbsOrLogits
 
 __all__ = ['Categorical']
 
 
-class Categorical(Distribution):
+class Categorical(_ProbsOrLogits, Distribution):
     """Categorical distribution over the last dimension of ``probs`` (normalised to sum to
     1) or ``logits`` (unnormalised log-probabilities).
 
@@ -19,6 +19,7 @@ class Categorical(Distribution):
     """
     arg_constraints = {'probs': constraints.simplex, 'logits': constraints.real_vector}
     has_enumerate_support = True
+    _binary = False
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         if (probs is None) == (logits is None):
@@ -40,23 +41,11 @@ class Categorical(Distribution):
         param_shape = ember.Size(batch_shape) + ember.Size((self._num_events,))
         return self._expanded(Categorical, batch_shape,
                               _instance, _num_events=self._num_events,
-                              **_expanded_probs_logits(self, param_shape))
+                              **self._expanded_probs_logits(param_shape))
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
         return constraints.integer_interval(0, self._num_events - 1)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     @property
     def mean(self):
@@ -93,3 +82,29 @@ class Categorical(Distribution):
         if expand:
             values = values.expand((-1,) + tuple(self._batch_shape))
         return values
+
+
+class _FromCategorical:
+    """For distributions built on an inner :class:`Categorical` (``self._categorical``):
+    its parameters are theirs, its last parameter dimension their event shape."""
+
+    def _init_categorical(self, probs, logits, validate_args):
+        self._categorical = Categorical(probs=probs, logits=logits)
+        super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
+                         validate_args=validate_args)
+
+    @property
+    def _param(self):
+        return self._categorical._param
+
+    @property
+    def logits(self):
+        return self._categorical.logits
+
+    @property
+    def probs(self):
+        return self._categorical.probs
+
+    @property
+    def param_shape(self):
+        return self._categorical.param_shape

@@ -88,7 +88,26 @@ class _DependentProperty(property, _Dependent):
         return _DependentProperty(fn, is_discrete=self._is_discrete, event_dim=self._event_dim)
 
 
-class _IndependentConstraint(Constraint):
+class _OverBaseConstraint(Constraint):
+    """Base of the constraints that check ``base_constraint`` and then require it over
+    some rightmost dimensions."""
+
+    @property
+    def is_discrete(self):
+        return self.base_constraint.is_discrete
+
+    @property
+    def event_dim(self):
+        return self.base_constraint.event_dim
+
+    def _all_rightmost(self, result, n, value):
+        """``result.all()`` over its ``n`` rightmost dimensions."""
+        if result.dim() < n:
+            raise ValueError(f'Expected value.dim() >= {self.event_dim} but got {value.dim()}')
+        return result.reshape(tuple(result.shape[:result.dim() - n]) + (-1,)).all(-1)
+
+
+class _IndependentConstraint(_OverBaseConstraint):
     """Reinterprets ``reinterpreted_batch_ndims`` batch dimensions of a constraint as event
     dimensions."""
 
@@ -103,27 +122,19 @@ class _IndependentConstraint(Constraint):
         self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
 
     @property
-    def is_discrete(self):
-        return self.base_constraint.is_discrete
-
-    @property
     def event_dim(self):
         return self.base_constraint.event_dim + self.reinterpreted_batch_ndims
 
     def check(self, value):
-        result = self.base_constraint.check(value)
-        n = self.reinterpreted_batch_ndims
-        if result.dim() < n:
-            raise ValueError(f'Expected value.dim() >= {self.event_dim} but got {value.dim()}')
-        result = result.reshape(tuple(result.shape[:result.dim() - n]) + (-1,))
-        return result.all(-1)
+        return self._all_rightmost(self.base_constraint.check(value),
+                                   self.reinterpreted_batch_ndims, value)
 
     def __repr__(self):
         return f'{self.__class__.__name__[1:]}({self.base_constraint!r}, ' \
                f'{self.reinterpreted_batch_ndims})'
 
 
-class MixtureSameFamilyConstraint(Constraint):
+class MixtureSameFamilyConstraint(_OverBaseConstraint):
     """The support of a :class:`MixtureSameFamily`: the component's constraint checked with
     the component dimension added back (a value is valid for every component).
 
@@ -137,20 +148,11 @@ class MixtureSameFamilyConstraint(Constraint):
                                  f'{type(base_constraint).__name__}')
         self.base_constraint = base_constraint
 
-    @property
-    def is_discrete(self):
-        return self.base_constraint.is_discrete
-
-    @property
-    def event_dim(self):
-        return self.base_constraint.event_dim
-
     def check(self, value):
         result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
-        if value.dim() < self.event_dim:
-            raise ValueError(f'Expected value.dim() >= {self.event_dim} but got {value.dim()}')
-        keep = value.dim() - self.event_dim
-        return result.reshape(tuple(result.shape[:keep]) + (-1,)).all(-1)
+        # all over the component dimension and what is left of the event dimensions
+        return self._all_rightmost(result, result.dim() - (value.dim() - self.event_dim),
+                                   value)
 
     def __repr__(self):
         return f'{self.__class__.__name__}({self.base_constraint!r})'
@@ -328,17 +330,24 @@ class _PositiveDefinite(_Symmetric):
         return ember.linalg.cholesky_ex(value).info.eq(0)
 
 
-class _Cat(Constraint):
-    """Applies each of ``cseq`` to a slice of lengths ``lengths`` along ``dim``."""
+class _PerPartConstraint(Constraint):
+    """Base of ``cat`` and ``stack``: one constraint of ``cseq`` per part along ``dim``."""
 
-    def __init__(self, cseq, dim=0, lengths=None):
+    def __init__(self, cseq, dim=0):
         self.cseq = list(cseq)
-        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
         self.dim = dim
 
     @property
     def is_discrete(self):
         return any(c.is_discrete for c in self.cseq)
+
+
+class _Cat(_PerPartConstraint):
+    """Applies each of ``cseq`` to a slice of lengths ``lengths`` along ``dim``."""
+
+    def __init__(self, cseq, dim=0, lengths=None):
+        super().__init__(cseq, dim)
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
 
     @property
     def event_dim(self):
@@ -352,16 +361,8 @@ class _Cat(Constraint):
         return ember.cat(checks, self.dim)
 
 
-class _Stack(Constraint):
+class _Stack(_PerPartConstraint):
     """Applies each of ``cseq`` to one index along ``dim``."""
-
-    def __init__(self, cseq, dim=0):
-        self.cseq = list(cseq)
-        self.dim = dim
-
-    @property
-    def is_discrete(self):
-        return any(c.is_discrete for c in self.cseq)
 
     @property
     def event_dim(self):

@@ -1,18 +1,17 @@
 """The continuous Bernoulli distribution on ``[0, 1]`` (Loaiza-Ganem and Cunningham, 2019)."""
 import math
-import numbers
 
 import ember
 from ember.nn.functional import binary_cross_entropy_with_logits
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import (broadcast_all, clamp_probs, lazy_property, logits_to_probs,
-                    probs_to_logits, _expanded_probs_logits)
+from ._probs_logits import _ProbsOrLogits
+from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs
 
 __all__ = ['ContinuousBernoulli']
 
 
-class ContinuousBernoulli(ExponentialFamily):
+class ContinuousBernoulli(_ProbsOrLogits, ExponentialFamily):
     """Continuous Bernoulli distribution with ``probs`` (or ``logits``); near
     ``probs = 0.5`` (inside ``lims``) Taylor expansions replace the unstable closed forms.
 
@@ -27,26 +26,18 @@ class ContinuousBernoulli(ExponentialFamily):
     has_rsample = True
 
     def __init__(self, probs=None, logits=None, lims=(0.499, 0.501), validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError('Either `probs` or `logits` must be specified, but not both.')
+        self._set_probs_or_logits(probs, logits)
         if probs is not None:
-            is_scalar = isinstance(probs, numbers.Number)
-            self.probs, = broadcast_all(probs)
             if validate_args is not None:
                 if not self.arg_constraints['probs'].check(self.probs).all():
                     raise ValueError('The parameter probs has invalid values')
-            self.probs = clamp_probs(self.probs)
-        else:
-            is_scalar = isinstance(logits, numbers.Number)
-            self.logits, = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        batch_shape = ember.Size() if is_scalar else self._param.size()
+            self.probs = self._param = clamp_probs(self.probs)
         self._lims = lims
-        super().__init__(batch_shape, validate_args=validate_args)
+        super().__init__(self._param.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return self._expanded(ContinuousBernoulli, batch_shape, _instance, _lims=self._lims,
-                              **_expanded_probs_logits(self, batch_shape))
+                              **self._expanded_probs_logits(batch_shape))
 
     def _outside_unstable_region(self):
         return ember.max(ember.le(self.probs, self._lims[0]),
@@ -91,16 +82,8 @@ class ContinuousBernoulli(ExponentialFamily):
         return ember.where(self._outside_unstable_region(), vars_, taylor)
 
     @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
     def probs(self):
         return clamp_probs(logits_to_probs(self.logits, is_binary=True))
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     def sample(self, sample_shape=ember.Size()):
         u = ember.rand(self._extended_shape(sample_shape), dtype=self.probs.dtype)

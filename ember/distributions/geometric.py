@@ -1,16 +1,15 @@
 """The geometric distribution: failures before the first success."""
-import numbers
-
 import ember
 from ember.nn.functional import binary_cross_entropy_with_logits
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from ._probs_logits import _ProbsOrLogits
+from .utils import broadcast_all
 
 __all__ = ['Geometric']
 
 
-class Geometric(Distribution):
+class Geometric(_ProbsOrLogits, Distribution):
     """Number of failures before the first success in Bernoulli trials with success
     probability ``probs`` (or ``sigmoid(logits)``).
 
@@ -23,15 +22,8 @@ class Geometric(Distribution):
     support = constraints.nonnegative_integer
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError('Either `probs` or `logits` must be specified, but not both.')
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-        else:
-            (self.logits,) = broadcast_all(logits)
-        given = probs if probs is not None else logits
-        batch_shape = ember.Size() if isinstance(given, numbers.Number) else given.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        self._set_probs_or_logits(probs, logits)
+        super().__init__(self._param.size(), validate_args=validate_args)
         if self._validate_args and probs is not None:
             value = self.probs
             valid = value > 0
@@ -42,9 +34,8 @@ class Geometric(Distribution):
                     f'invalid values:\n{value.detach()[~valid]}')
 
     def expand(self, batch_shape, _instance=None):
-        params = {k: self.__dict__[k].expand(batch_shape) for k in ('probs', 'logits')
-                  if k in self.__dict__}
-        return self._expanded(Geometric, batch_shape, _instance, **params)
+        return self._expanded(Geometric, batch_shape, _instance,
+                              **self._expanded_probs_logits(batch_shape))
 
     @property
     def mean(self):
@@ -57,14 +48,6 @@ class Geometric(Distribution):
     @property
     def variance(self):
         return (1.0 / self.probs - 1.0) / self.probs
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     def sample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)

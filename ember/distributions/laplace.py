@@ -15,10 +15,6 @@ class Laplace(_LocScale):
     """
 
     @property
-    def mean(self):
-        return self.loc
-
-    @property
     def variance(self):
         return 2 * self.scale.pow(2)
 

@@ -4,14 +4,14 @@ import math
 import ember
 from . import constraints
 from .binomial import Binomial
-from .categorical import Categorical
+from .categorical import _FromCategorical
 from .distribution import Distribution
 from .utils import broadcast_all
 
 __all__ = ['Multinomial']
 
 
-class Multinomial(Distribution):
+class Multinomial(_FromCategorical, Distribution):
     """Counts of ``total_count`` draws from a categorical over the last dimension of
     ``probs`` (or ``logits``). ``total_count`` is one Python int for the whole batch.
 
@@ -26,10 +26,8 @@ class Multinomial(Distribution):
         if not isinstance(total_count, int):
             raise NotImplementedError('inhomogeneous total_count is not supported')
         self.total_count = total_count
-        self._categorical = Categorical(probs=probs, logits=logits)
+        self._init_categorical(probs, logits, validate_args)
         self._binomial = Binomial(total_count=total_count, probs=self.probs)
-        super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
-                         validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return self._expanded(Multinomial, batch_shape, _instance,
@@ -39,18 +37,6 @@ class Multinomial(Distribution):
     @constraints.dependent_property(is_discrete=True, event_dim=1)
     def support(self):
         return constraints.multinomial(self.total_count)
-
-    @property
-    def logits(self):
-        return self._categorical.logits
-
-    @property
-    def probs(self):
-        return self._categorical.probs
-
-    @property
-    def param_shape(self):
-        return self._categorical.param_shape
 
     @property
     def mean(self):

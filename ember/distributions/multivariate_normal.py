@@ -3,8 +3,9 @@ import math
 
 import ember
 from . import constraints
+from ._location_scale import _CenteredAtLoc
 from .distribution import Distribution
-from .utils import lazy_property, _standard_normal, _batch_mv
+from .utils import lazy_property, _batch_mv
 
 __all__ = ['MultivariateNormal']
 
@@ -32,7 +33,7 @@ def _precision_to_scale_tril(P):
     return _tril_inverse(L_inv)
 
 
-class MultivariateNormal(Distribution):
+class MultivariateNormal(_CenteredAtLoc, Distribution):
     """Multivariate normal distribution with mean ``loc`` and exactly one of
     ``covariance_matrix``, ``precision_matrix`` or ``scale_tril`` (its lower Cholesky
     factor).
@@ -105,21 +106,12 @@ class MultivariateNormal(Distribution):
             self._matrix_shape())
 
     @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
-
-    @property
     def variance(self):
         return (self._unbroadcasted_scale_tril.pow(2).sum(-1)
                 .expand(self._batch_shape + self._event_shape))
 
     def rsample(self, sample_shape=ember.Size()):
-        shape = self._extended_shape(sample_shape)
-        eps = _standard_normal(shape, dtype=self.loc.dtype)
+        eps = self._standard_normal_noise(sample_shape)
         return self.loc + _batch_mv(self._unbroadcasted_scale_tril, eps)
 
     def _half_log_det(self):

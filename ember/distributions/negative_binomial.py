@@ -4,13 +4,13 @@ from ember.nn.functional import logsigmoid
 from . import constraints
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import (broadcast_all, lazy_property, logits_to_probs, probs_to_logits,
-                    _expanded_probs_logits)
+from ._probs_logits import _ProbsOrLogits
+from .utils import lazy_property
 
 __all__ = ['NegativeBinomial']
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(_ProbsOrLogits, Distribution):
     """Negative binomial distribution: the number of successes (probability ``probs``)
     before ``total_count`` failures; sampled as a gamma-Poisson mixture, as torch.
 
@@ -25,21 +25,13 @@ class NegativeBinomial(Distribution):
     support = constraints.nonnegative_integer
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError('Either `probs` or `logits` must be specified, but not both.')
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.type_as(self.probs)
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.type_as(self.logits)
-        self._param = self.probs if probs is not None else self.logits
+        self.total_count, = self._set_probs_or_logits(probs, logits, total_count)
         super().__init__(self._param.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return self._expanded(NegativeBinomial, batch_shape, _instance,
                               total_count=self.total_count.expand(batch_shape),
-                              **_expanded_probs_logits(self, batch_shape))
+                              **self._expanded_probs_logits(batch_shape))
 
     @property
     def mean(self):
@@ -52,18 +44,6 @@ class NegativeBinomial(Distribution):
     @property
     def variance(self):
         return self.mean / ember.sigmoid(-self.logits)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     @lazy_property
     def _gamma(self):

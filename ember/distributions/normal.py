@@ -1,16 +1,14 @@
 """The normal (Gaussian) distribution."""
 import math
-import numbers
 
 import ember
-from . import constraints
+from ._location_scale import _LocScale
 from .exp_family import ExponentialFamily
-from .utils import broadcast_all, _standard_normal
 
 __all__ = ['Normal']
 
 
-class Normal(ExponentialFamily):
+class Normal(_LocScale, ExponentialFamily):
     """Normal distribution with mean ``loc`` and standard deviation ``scale``.
 
     >>> import ember
@@ -21,30 +19,7 @@ class Normal(ExponentialFamily):
     >>> m.log_prob(ember.tensor([0.0]))
     tensor([-0.9189])
     """
-    arg_constraints = {'loc': constraints.real, 'scale': constraints.positive}
-    support = constraints.real
-    has_rsample = True
     _mean_carrier_measure = 0
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        if isinstance(loc, numbers.Number) and isinstance(scale, numbers.Number):
-            batch_shape = ember.Size()
-        else:
-            batch_shape = self.loc.size()
-        super().__init__(batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return self._expanded(Normal, batch_shape, _instance, loc=self.loc.expand(batch_shape),
-                              scale=self.scale.expand(batch_shape))
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def stddev(self):
@@ -60,9 +35,7 @@ class Normal(ExponentialFamily):
             return ember.normal(self.loc.expand(shape), self.scale.expand(shape))
 
     def rsample(self, sample_shape=ember.Size()):
-        shape = self._extended_shape(sample_shape)
-        eps = _standard_normal(shape, dtype=self.loc.dtype)
-        return self.loc + eps * self.scale
+        return self.loc + self._standard_normal_noise(sample_shape) * self.scale
 
     def log_prob(self, value):
         if self._validate_args:

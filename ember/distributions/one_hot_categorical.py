@@ -2,13 +2,13 @@
 import ember
 from ember.nn.functional import one_hot
 from . import constraints
-from .categorical import Categorical
+from .categorical import _FromCategorical
 from .distribution import Distribution
 
 __all__ = ['OneHotCategorical', 'OneHotCategoricalStraightThrough']
 
 
-class OneHotCategorical(Distribution):
+class OneHotCategorical(_FromCategorical, Distribution):
     """Categorical distribution whose samples are one-hot vectors of size ``K``.
 
     >>> import ember
@@ -21,10 +21,7 @@ class OneHotCategorical(Distribution):
     has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        self._categorical = Categorical(probs, logits)
-        batch_shape = self._categorical.batch_shape
-        event_shape = self._categorical.param_shape[-1:]
-        super().__init__(batch_shape, event_shape, validate_args=validate_args)
+        self._init_categorical(probs, logits, validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return self._expanded(OneHotCategorical, batch_shape, _instance,
@@ -32,18 +29,6 @@ class OneHotCategorical(Distribution):
 
     def _new(self, *args, **kwargs):
         return self._categorical._new(*args, **kwargs)
-
-    @property
-    def _param(self):
-        return self._categorical._param
-
-    @property
-    def probs(self):
-        return self._categorical.probs
-
-    @property
-    def logits(self):
-        return self._categorical.logits
 
     @property
     def mean(self):
@@ -57,10 +42,6 @@ class OneHotCategorical(Distribution):
     @property
     def variance(self):
         return self._categorical.probs * (1 - self._categorical.probs)
-
-    @property
-    def param_shape(self):
-        return self._categorical.param_shape
 
     def sample(self, sample_shape=ember.Size()):
         sample_shape = ember.Size(sample_shape)

@@ -1,18 +1,16 @@
 """Relaxed (concrete / Gumbel-sigmoid) Bernoulli distributions with a ``temperature``."""
-import numbers
-
 import ember
 from . import constraints
 from .distribution import Distribution
-from .transformed_distribution import TransformedDistribution
+from .transformed_distribution import _RelaxedFromBase
 from .transforms import SigmoidTransform
-from .utils import (broadcast_all, clamp_probs, lazy_property, logits_to_probs,
-                    probs_to_logits, _expanded_probs_logits)
+from ._probs_logits import _ProbsOrLogits
+from .utils import broadcast_all, clamp_probs
 
 __all__ = ['LogitRelaxedBernoulli', 'RelaxedBernoulli']
 
 
-class LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(_ProbsOrLogits, Distribution):
     """The logit of a :class:`RelaxedBernoulli` sample (Maddison et al., 2017).
 
     >>> import ember
@@ -25,34 +23,13 @@ class LogitRelaxedBernoulli(Distribution):
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         self.temperature = temperature
-        if (probs is None) == (logits is None):
-            raise ValueError('Either `probs` or `logits` must be specified, but not both.')
-        if probs is not None:
-            is_scalar = isinstance(probs, numbers.Number)
-            self.probs, = broadcast_all(probs)
-        else:
-            is_scalar = isinstance(logits, numbers.Number)
-            self.logits, = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        batch_shape = ember.Size() if is_scalar else self._param.size()
-        super().__init__(batch_shape, validate_args=validate_args)
+        self._set_probs_or_logits(probs, logits)
+        super().__init__(self._param.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return self._expanded(LogitRelaxedBernoulli, batch_shape, _instance,
                               temperature=self.temperature,
-                              **_expanded_probs_logits(self, batch_shape))
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
+                              **self._expanded_probs_logits(batch_shape))
 
     def rsample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)
@@ -69,7 +46,7 @@ class LogitRelaxedBernoulli(Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class RelaxedBernoulli(_RelaxedFromBase):
     """A continuous relaxation of the Bernoulli on ``(0, 1)``: ``sigmoid`` of a
     :class:`LogitRelaxedBernoulli` sample; reparameterised.
 
@@ -85,19 +62,3 @@ class RelaxedBernoulli(TransformedDistribution):
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         base_dist = LogitRelaxedBernoulli(temperature, probs, logits)
         super().__init__(base_dist, SigmoidTransform(), validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(RelaxedBernoulli, _instance)
-        return super().expand(batch_shape, _instance=new)
-
-    @property
-    def temperature(self):
-        return self.base_dist.temperature
-
-    @property
-    def logits(self):
-        return self.base_dist.logits
-
-    @property
-    def probs(self):
-        return self.base_dist.probs

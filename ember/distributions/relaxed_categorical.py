@@ -1,16 +1,16 @@
 """Relaxed (concrete / Gumbel-softmax) one-hot categorical distributions."""
 import ember
 from . import constraints
-from .categorical import Categorical
+from .categorical import _FromCategorical
 from .distribution import Distribution
-from .transformed_distribution import TransformedDistribution
+from .transformed_distribution import _RelaxedFromBase
 from .transforms import ExpTransform
 from .utils import broadcast_all, clamp_probs
 
 __all__ = ['ExpRelaxedCategorical', 'RelaxedOneHotCategorical']
 
 
-class ExpRelaxedCategorical(Distribution):
+class ExpRelaxedCategorical(_FromCategorical, Distribution):
     """The log of a :class:`RelaxedOneHotCategorical` sample (the Gumbel-softmax scores,
     normalised in log space).
 
@@ -24,27 +24,13 @@ class ExpRelaxedCategorical(Distribution):
     has_rsample = True
 
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
-        self._categorical = Categorical(probs, logits)
         self.temperature = temperature
-        super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
-                         validate_args=validate_args)
+        self._init_categorical(probs, logits, validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return self._expanded(ExpRelaxedCategorical, batch_shape, _instance,
                               temperature=self.temperature,
                               _categorical=self._categorical.expand(batch_shape))
-
-    @property
-    def param_shape(self):
-        return self._categorical.param_shape
-
-    @property
-    def logits(self):
-        return self._categorical.logits
-
-    @property
-    def probs(self):
-        return self._categorical.probs
 
     def rsample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)
@@ -65,7 +51,7 @@ class ExpRelaxedCategorical(Distribution):
         return score + log_scale
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(_RelaxedFromBase):
     """A continuous relaxation of :class:`OneHotCategorical` on the simplex (Gumbel-softmax
     with ``temperature``); reparameterised.
 
@@ -82,19 +68,3 @@ class RelaxedOneHotCategorical(TransformedDistribution):
         base_dist = ExpRelaxedCategorical(temperature, probs, logits,
                                           validate_args=validate_args)
         super().__init__(base_dist, ExpTransform(), validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(RelaxedOneHotCategorical, _instance)
-        return super().expand(batch_shape, _instance=new)
-
-    @property
-    def temperature(self):
-        return self.base_dist.temperature
-
-    @property
-    def logits(self):
-        return self.base_dist.logits
-
-    @property
-    def probs(self):
-        return self.base_dist.probs

@@ -124,3 +124,29 @@ class TransformedDistribution(Distribution):
         for transform in self.transforms:
             value = transform(value)
         return value
+
+
+class _RelaxedFromBase(TransformedDistribution):
+    """Base of the relaxed (concrete) distributions: a transform of a base distribution
+    that holds ``temperature``, ``logits`` and ``probs``."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if _RelaxedFromBase in cls.__bases__:
+            cls._family = cls
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(self._family, _instance)
+        return super().expand(batch_shape, _instance=new)
+
+    @property
+    def temperature(self):
+        return self.base_dist.temperature
+
+    @property
+    def logits(self):
+        return self.base_dist.logits
+
+    @property
+    def probs(self):
+        return self.base_dist.probs

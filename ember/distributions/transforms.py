@@ -79,24 +79,23 @@ class Transform:
         return id(self)
 
     def __call__(self, x):
-        if self._cache_size == 0:
-            return self._call(x)
-        x_old, y_old = self._cached_x_y
-        if x is x_old:
-            return y_old
-        y = self._call(x)
-        self._cached_x_y = x, y
-        return y
+        return self._through_cache(x, forward=True)
 
     def _inv_call(self, y):
+        return self._through_cache(y, forward=False)
+
+    def _through_cache(self, value, forward):
+        """``_call`` (``forward``) or ``_inverse`` of ``value``; with ``cache_size=1`` the
+        last (x, y) pair answers again when ``value`` is the same object."""
+        compute = self._call if forward else self._inverse
         if self._cache_size == 0:
-            return self._inverse(y)
+            return compute(value)
         x_old, y_old = self._cached_x_y
-        if y is y_old:
-            return x_old
-        x = self._inverse(y)
-        self._cached_x_y = x, y
-        return x
+        if value is (x_old if forward else y_old):
+            return y_old if forward else x_old
+        result = compute(value)
+        self._cached_x_y = (value, result) if forward else (result, value)
+        return result
 
     def _call(self, x):
         raise NotImplementedError
@@ -160,6 +159,20 @@ class _InverseTransform(Transform):
         return self._inv.forward_shape(shape)
 
 
+def _chain_end_constraint(walk, near, far):
+    """The ``near`` constraint ('domain' or 'codomain') of the last transform of ``walk``
+    (a chain listed from its ``far`` end), widened to the event dimensions that the chain
+    consumes there."""
+    event_dim = getattr(walk[0], far).event_dim
+    for part in walk:
+        near_dim = getattr(part, near).event_dim
+        event_dim = max(event_dim + near_dim - getattr(part, far).event_dim, near_dim)
+    end = getattr(walk[-1], near)
+    if event_dim > end.event_dim:
+        end = constraints.independent(end, event_dim - end.event_dim)
+    return end
+
+
 class ComposeTransform(Transform):
     """Apply ``parts`` in order.
 
@@ -183,27 +196,13 @@ class ComposeTransform(Transform):
     def domain(self):
         if not self.parts:
             return constraints.real
-        domain = self.parts[0].domain
-        event_dim = self.parts[-1].codomain.event_dim
-        for part in reversed(self.parts):
-            event_dim += part.domain.event_dim - part.codomain.event_dim
-            event_dim = max(event_dim, part.domain.event_dim)
-        if event_dim > domain.event_dim:
-            domain = constraints.independent(domain, event_dim - domain.event_dim)
-        return domain
+        return _chain_end_constraint(self.parts[::-1], 'domain', 'codomain')
 
     @property
     def codomain(self):
         if not self.parts:
             return constraints.real
-        codomain = self.parts[-1].codomain
-        event_dim = self.parts[0].domain.event_dim
-        for part in self.parts:
-            event_dim += part.codomain.event_dim - part.domain.event_dim
-            event_dim = max(event_dim, part.codomain.event_dim)
-        if event_dim > codomain.event_dim:
-            codomain = constraints.independent(codomain, event_dim - codomain.event_dim)
-        return codomain
+        return _chain_end_constraint(self.parts, 'codomain', 'domain')
 
     @property
     def bijective(self):
@@ -268,21 +267,31 @@ class ComposeTransform(Transform):
 identity_transform = ComposeTransform([])
 
 
-class ExpTransform(Transform):
+class _IncreasingBijection(Transform):
+    """Base of the parameterless increasing bijections of the real line (exp, sigmoid,
+    tanh): equal to any instance of the same public class."""
+    domain = constraints.real
+    bijective = True
+    sign = +1
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if _IncreasingBijection in cls.__bases__:
+            cls._family = cls
+
+    def __eq__(self, other):
+        return isinstance(other, self._family)
+
+    __hash__ = Transform.__hash__
+
+
+class ExpTransform(_IncreasingBijection):
     """``y = exp(x)``.
 
     >>> ExpTransform().log_abs_det_jacobian(ember.tensor(2.0), None)
     tensor(2.)
     """
-    domain = constraints.real
     codomain = constraints.positive
-    bijective = True
-    sign = +1
-
-    def __eq__(self, other):
-        return isinstance(other, ExpTransform)
-
-    __hash__ = Transform.__hash__
 
     def _call(self, x):
         return x.exp()
@@ -294,21 +303,13 @@ class ExpTransform(Transform):
         return x
 
 
-class SigmoidTransform(Transform):
+class SigmoidTransform(_IncreasingBijection):
     """``y = sigmoid(x)``, clamped into the open unit interval.
 
     >>> SigmoidTransform()(ember.tensor([0.0]))
     tensor([0.5000])
     """
-    domain = constraints.real
     codomain = constraints.unit_interval
-    bijective = True
-    sign = +1
-
-    def __eq__(self, other):
-        return isinstance(other, SigmoidTransform)
-
-    __hash__ = Transform.__hash__
 
     def _call(self, x):
         finfo = ember.finfo(x.dtype)
@@ -323,21 +324,13 @@ class SigmoidTransform(Transform):
         return -softplus(-x) - softplus(x)
 
 
-class TanhTransform(Transform):
+class TanhTransform(_IncreasingBijection):
     """``y = tanh(x)``.
 
     >>> TanhTransform()(ember.tensor([0.0]))
     tensor([0.])
     """
-    domain = constraints.real
     codomain = constraints.interval(-1.0, 1.0)
-    bijective = True
-    sign = +1
-
-    def __eq__(self, other):
-        return isinstance(other, TanhTransform)
-
-    __hash__ = Transform.__hash__
 
     def _call(self, x):
         return x.tanh()

@@ -109,12 +109,3 @@ def _batch_mv(bmat, bvec):
     """Batched matrix-vector product with broadcasting."""
     return ember.matmul(bmat, bvec.unsqueeze(-1)).squeeze(-1)
 
-
-def _expanded_probs_logits(self, param_shape):
-    """The probs / logits (whichever were computed) of ``self`` expanded to
-    ``param_shape``, with ``_param``: the keyword arguments of ``_expanded``."""
-    params = {}
-    for name in ('probs', 'logits'):
-        if name in self.__dict__:
-            params[name] = params['_param'] = self.__dict__[name].expand(param_shape)
-    return params

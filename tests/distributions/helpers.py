@@ -52,3 +52,13 @@ def grads(fn, *arrays):
         fn(lib, *leaves).sum().backward()
         res.append([leaf.grad for leaf in leaves])
     assert_same(*res, rtol=1e-6, atol=1e-9)
+
+
+def same_error(fn, exc=ValueError):
+    """``fn(lib)`` raises ``exc`` with the same message on ember and torch."""
+    messages = []
+    for lib in (ember, torch):
+        with pytest.raises(exc) as info:
+            fn(lib)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
