@@ -7,12 +7,12 @@ tensor([-0.1000,  2.0000])
 """
 from ._base import Tensor, wrap, record, STATE, xp_of, np
 from ._elementwise import not_a_tensor, not_implemented_for
-from ._nn_activation_common import (float_data, compute, tr, mask_grad, scale_grad,
+from ._nn_activation_common import (float_data, tr, mask_grad, scale_grad,
                                     where_mask, inplace_of, blend, factor)
-from .pointwise import relu as _relu, METHODS as _PW
+from .pointwise import relu as _relu, METHODS as _PW, opmath, opmath_compute
 from .. import _dtype as D
 from .._distributions._common import _u53_draws
-from .._dtype import FLOATING
+from .._dtype import FLOATING, HALF_FLOATING
 
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
 
@@ -44,7 +44,8 @@ def _hardtanh_data(input):
 def _hardtanh(input, min_val=-1.0, max_val=1.0):
     x = _hardtanh_data(input)
     t = x.dtype.type
-    res = wrap(xp_of(x).clip(x, t(min_val), t(max_val)))
+    # astype: NumPy's clip promotes bfloat16 to float32
+    res = wrap(xp_of(x).clip(x, t(min_val), t(max_val)).astype(x.dtype, copy=False))
     if not (input._rg and STATE.enabled):
         return res
     return record(res, 'HardtanhBackward0', _hardtanh_backward, (input,), (input,),
@@ -104,8 +105,8 @@ def _leaky_relu(input, negative_slope=0.01, _result=False):
 
 def _leaky(x, slope):
     """``x`` where positive, else ``slope * x`` (PyTorch's x * slope, in x's dtype)."""
-    if x.dtype == np.float16:          # PyTorch's opmath: float32, one rounding
-        return _leaky(x.astype(_F32), slope).astype(np.float16)
+    if x.dtype in HALF_FLOATING:       # PyTorch's opmath: float32, one rounding
+        return _leaky(x.astype(_F32), slope).astype(x.dtype)
     s = x.dtype.type(slope)
     if x.__class__ is np.ndarray:
         return x * factor(x > 0, s, x.dtype)
@@ -114,6 +115,9 @@ def _leaky(x, slope):
 
 def _leaky_grad(grad, src, slope):
     g = grad._data
+    if g.dtype in HALF_FLOATING:       # the slope and the product in float32, one rounding
+        return scale_grad(grad.float(), factor(src._data > 0, _F32.type(slope), _F32),
+                          src).to(g.dtype)
     return scale_grad(grad, factor(src._data > 0, g.dtype.type(slope), g.dtype), src)
 
 
@@ -379,7 +383,7 @@ def _elu(input, alpha, scale, input_scale, name, kernel_name, grad_name):
     else:
         negcoef, poscoef, negipt = alpha * scale, scale, input_scale
     if x.__class__ is np.ndarray:
-        res = wrap(compute(_elu_forward, x, negcoef, poscoef, negipt))
+        res = wrap(opmath_compute(_elu_forward, x, negcoef, poscoef, negipt))
     else:
         xp = xp_of(x)
         res = wrap(xp.where(x > 0, x * poscoef, xp.expm1(x * negipt) * negcoef))
@@ -395,14 +399,22 @@ def _elu(input, alpha, scale, input_scale, name, kernel_name, grad_name):
 
 def _elu_backward(node, grad):
     (x,) = node.saved()
-    negcoef, poscoef, negipt = node.ctx
+    return _elu_grad(grad, x, *node.ctx)
+
+
+@opmath
+def _elu_grad(grad, x, negcoef, poscoef, negipt):
     neg = grad * (negipt * negcoef) * (x * negipt).exp()
     return where_mask(x._data > 0, grad * poscoef, neg)
 
 
 def _elu_backward1(node, grad):
     (y,) = node.saved()
-    negcoef, poscoef, negipt = node.ctx
+    return _elu_grad1(grad, y, *node.ctx)
+
+
+@opmath
+def _elu_grad1(grad, y, negcoef, poscoef, negipt):
     return where_mask(y._data > 0, grad * poscoef, grad * negipt * (y + negcoef))
 
 

@@ -8,10 +8,11 @@ tensor([0.0000, 0.7311])
 import math
 
 from ._base import Tensor, wrap, record, STATE, norm_dim, np
-from ._elementwise import not_a_tensor, quiet
+from ._elementwise import not_a_tensor
 from ._nn_activation_common import (float_data, compute, tr, mask_grad, where_mask,
                                     inplace_of, blend, masked)
 from ._special import erf as _erf
+from .pointwise import opmath, opmath_compute
 from .joining import cat
 
 _SQRT1_2 = math.sqrt(0.5)
@@ -22,12 +23,20 @@ _SIXTH_F = float(np.float32(1.0) / np.float32(6.0))
 
 
 def _unary(input, kernel, op, forward, grad_name, backward, *args):
-    """The common shape of these ops: a float-only forward and a backward on the input."""
+    """The common shape of these ops: a float-only forward and a backward on the input;
+    float16/bfloat16 in float32, rounded once (``backward`` is an :func:`opmath` formula
+    ``(grad, x, *args)``)."""
     x = float_data(input, kernel, op)
-    res = wrap(compute(forward, x, *args))
+    res = wrap(opmath_compute(forward, x, *args))
     if not (input._rg and STATE.enabled):
         return res
-    return record(res, grad_name, backward, (input,), (input,), ctx=args)
+    return record(res, grad_name, _unary_backward, (input,), (input,), ctx=(backward, args))
+
+
+def _unary_backward(node, grad):
+    (x,) = node.saved()
+    formula, args = node.ctx
+    return formula(grad, x, *args)
 
 
 # ---- gelu -----------------------------------------------------------------------------------
@@ -35,9 +44,6 @@ def _gelu_forward(x, approximate):
     """PyTorch's kernel arithmetic in the input dtype (float16 in float32), with erf / tanh
     evaluated in float64 and rounded once: bit-identical to PyTorch for ~99% of float32
     elements with approximate='tanh' (its erf is not correctly rounded: ~65% for 'none')."""
-    half = x.dtype == np.float16
-    if half:
-        x = x.astype(np.float32)
     t = x.dtype.type
     if approximate == 'tanh':
         inner = t(_BETA) * (x + t(_KAPPA) * (x * x * x))
@@ -47,7 +53,7 @@ def _gelu_forward(x, approximate):
         v = x * t(_SQRT1_2)
         er = _erf(v.astype(np.float64)).astype(x.dtype, copy=False)
         r = (x * t(0.5)) * (t(1) + er)
-    return r.astype(np.float16) if half else r
+    return r
 
 
 def gelu(input, approximate='none'):
@@ -62,15 +68,15 @@ def gelu(input, approximate='none'):
         raise RuntimeError("approximate argument must be either none or tanh. (got "
                            f"{approximate!r})")
     x = float_data(input, 'GeluKernelImpl', 'gelu')
-    res = wrap(quiet(_gelu_forward, x, approximate))
+    res = wrap(opmath_compute(_gelu_forward, x, approximate))
     if not (input._rg and STATE.enabled):
         return res
-    return record(res, 'GeluBackward0', _gelu_backward, (input,), (input,), ctx=(approximate,))
+    return record(res, 'GeluBackward0', _unary_backward, (input,), (input,),
+                  ctx=(_gelu_backward, (approximate,)))
 
 
-def _gelu_backward(node, grad):
-    (x,) = node.saved()
-    (approximate,) = node.ctx
+@opmath
+def _gelu_backward(grad, x, approximate):
     if approximate == 'tanh':
         inner = _BETA * (x + _KAPPA * x * x * x)
         t = inner.tanh()
@@ -95,8 +101,8 @@ def _silu(input):
 _silu.__name__ = 'silu'
 
 
-def _silu_backward(node, grad):
-    (x,) = node.saved()
+@opmath
+def _silu_backward(grad, x):
     s = x.sigmoid()
     return grad * (s * (1 + x * (1 - s)))
 
@@ -126,8 +132,8 @@ def _mish(input):
 _mish.__name__ = 'mish'
 
 
-def _mish_backward(node, grad):
-    (x,) = node.saved()
+@opmath
+def _mish_backward(grad, x):
     tsp = softplus(x).tanh()
     return grad * (tsp + x * x.sigmoid() * (1 - tsp * tsp))
 
@@ -162,8 +168,8 @@ def logsigmoid(input):
                   'LogSigmoidBackward0', _logsigmoid_backward)
 
 
-def _logsigmoid_backward(node, grad):
-    (x,) = node.saved()
+@opmath
+def _logsigmoid_backward(grad, x):
     return grad * (-x).sigmoid()
 
 
@@ -185,9 +191,8 @@ def softplus(input, beta=1.0, threshold=20.0):
                   _softplus_backward, beta, threshold)
 
 
-def _softplus_backward(node, grad):
-    (x,) = node.saved()
-    beta, threshold = node.ctx
+@opmath
+def _softplus_backward(grad, x, beta, threshold):
     z = x * beta
     return where_mask(z._data > threshold, grad, grad * z.sigmoid())
 
@@ -219,7 +224,7 @@ def _hardsigmoid_forward(x):
 
 def _hardsigmoid(input):
     x = float_data(input, 'hardsigmoid_cpu', 'hardsigmoid')
-    res = wrap(compute(_hardsigmoid_forward, x))
+    res = wrap(opmath_compute(_hardsigmoid_forward, x))
     if not (input._rg and STATE.enabled):
         return res
     return record(res, 'HardsigmoidBackward0', _hardsigmoid_backward, (input,), (input,))
@@ -256,17 +261,18 @@ def _hardswish_forward(x):
 
 def _hardswish(input):
     x = float_data(input, 'hardswish_cpu', 'hardswish')
-    res = wrap(compute(_hardswish_forward, x))
+    res = wrap(opmath_compute(_hardswish_forward, x))
     if not (input._rg and STATE.enabled):
         return res
-    return record(res, 'HardswishBackward0', _hardswish_backward, (input,), (input,))
+    return record(res, 'HardswishBackward0', _unary_backward, (input,), (input,),
+                  ctx=(_hardswish_backward, ()))
 
 
 _hardswish.__name__ = 'hardswish'
 
 
-def _hardswish_backward(node, grad):
-    (x,) = node.saved()
+@opmath
+def _hardswish_backward(grad, x):
     xd = x._data
     mid = grad * (x / 3 + 0.5)
     return where_mask(xd <= -3, grad * 0.0, where_mask(xd < 3, mid, grad))

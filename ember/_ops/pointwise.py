@@ -8,18 +8,44 @@ tensor([1.0000, 2.7183])
 """
 import math
 
-from ._base import wrap, record, default_float, xp_of, np
+from ._base import Tensor, wrap, record, default_float, xp_of, np
 from ._elementwise import (inplace_method, write_out, quiet, quiet_backward,
                            not_a_tensor, not_implemented_for, zeros_for, zero_backward)
 from .binary import where
 from . import _special
-from ._nn_activation_common import masked
-from .._dtype import FLOATING, kind_of
+from ._nn_activation_common import masked, compute
+from .._dtype import FLOATING, HALF_FLOATING, kind_of
 
 __all__ = []
 METHODS = {}
 
 _PI = math.pi
+_F32 = np.dtype(np.float32)
+BFLOAT16_ONLY = HALF_FLOATING - {np.dtype(np.float16)}
+
+
+# ---- PyTorch's opmath for float16/bfloat16: float32 math, one rounding per op -----------------
+def opmath(formula, dtypes=HALF_FLOATING):
+    """``formula(grad, *args)``, a backward written with ember ops, computed in float32 for
+    float16/bfloat16 gradients and rounded once to their dtype (PyTorch's CPU backward
+    kernels do this; the composite would round after every op). ``dtypes`` narrows this to
+    the ones PyTorch widens for the op. Tensor arguments are upcast, others passed as they
+    are; the result stays differentiable (double backward)."""
+    def run(grad, *args):
+        if grad._data.dtype in dtypes:
+            return formula(grad.float(), *[a.float() if isinstance(a, Tensor) else a
+                                           for a in args]).to(grad.dtype)
+        return formula(grad, *args)
+    run.__name__ = getattr(formula, '__name__', 'opmath')
+    return run
+
+
+def opmath_compute(fn, x, *args):
+    """``compute(fn, x, *args)`` (NumPy warnings off) with float16/bfloat16 arrays computed in
+    float32 and rounded once to their dtype."""
+    if x.dtype in HALF_FLOATING:
+        return compute(fn, x.astype(_F32), *args).astype(x.dtype)
+    return compute(fn, x, *args)
 
 
 # the printed result of each op's docstring example (PyTorch 2.13's output for that input)
@@ -61,8 +87,8 @@ def _define(name, grad_name, forward, backward, saves='x', keep_int=False, refus
             raise not_a_tensor(input, name) from None
         if x.dtype not in FLOATING:
             x = prepare(x)
-        if half_in_float and x.dtype == np.float16:    # one rounding, as PyTorch's opmath
-            res = wrap(quiet(forward, x.astype(np.float32)).astype(np.float16))
+        if half_in_float and x.dtype in HALF_FLOATING:    # one rounding, PyTorch's opmath
+            res = wrap(quiet(forward, x.astype(_F32)).astype(x.dtype))
         else:
             res = wrap(quiet(forward, x) if warns else forward(x))
         if out is not None:
@@ -193,12 +219,13 @@ _define('atan', 'AtanBackward0', _via_f64(np.arctan), lambda g, x, y: g / (x * x
 _define('sinh', 'SinhBackward0', _via_f64(np.sinh), lambda g, x, y: g * x.cosh())
 _define('cosh', 'CoshBackward0', _via_f64(np.cosh), lambda g, x, y: g * x.sinh())
 _define('tanh', 'TanhBackward0', _via_f64(np.tanh),
-        lambda g, x, y: g * (1 - y * y), 'y', warns=False)
+        opmath(lambda g, x, y: g * (1 - y * y)), 'y', warns=False, half_in_float=True)
 _define('asinh', 'AsinhBackward0', np.arcsinh, lambda g, x, y: g * (x * x + 1).rsqrt())
 _define('acosh', 'AcoshBackward0', np.arccosh, lambda g, x, y: g * (x * x - 1).rsqrt())
 _define('atanh', 'AtanhBackward0', _via_f64(np.arctanh), lambda g, x, y: g / (-x * x + 1))
-_define('sigmoid', 'SigmoidBackward0', _sigmoid, lambda g, x, y: g * ((1 - y) * y), 'y',
-        half_in_float=True)
+# PyTorch's sigmoid_backward: (g * (1 - y)) * y, float16 in float16, bfloat16 in float32
+_define('sigmoid', 'SigmoidBackward0', _sigmoid,
+        opmath(lambda g, x, y: g * (1 - y) * y, BFLOAT16_ONLY), 'y', half_in_float=True)
 _define('erf', 'ErfBackward0', _special.erf,
         lambda g, x, y: g * (_TWO_SQRTPI * (-(x * x)).exp()))
 _define('erfc', 'ErfcBackward0', _special.erfc,
