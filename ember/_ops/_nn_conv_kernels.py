@@ -180,6 +180,44 @@ def _to_last(ndim):
     return tuple(range(1, ndim)) + (0,)
 
 
+# Transposing between (N, M) and (M, N) is the one copy the batch-last layout costs. NumPy
+# copies a large transposed 2-D array element by element with one side far apart in memory;
+# a tile of a few rows (or columns) at a time keeps both sides in the L1 cache, and avoids
+# the cache-set aliasing of a row stride that is a multiple of 4 KiB.
+_TILE_BYTES = 1 << 15
+
+
+def to_batch_last(x):
+    """A contiguous (C, *S, N) copy of the (N, C, *S) array ``x`` (a scratch buffer)."""
+    xp = xp_of(x)
+    src = x.transpose(_to_last(x.ndim))
+    out = scratch(xp, src.shape, x.dtype)
+    n = x.shape[0]
+    if xp is np and n > 8 and x.flags.c_contiguous and x.strides[0] % 4096 == 0:
+        s2, o2 = x.reshape(n, -1), out.reshape(-1, n)
+        for i in range(0, n, 8):
+            o2[:, i:i + 8] = s2[i:i + 8].T
+    else:
+        out[...] = src
+    return out
+
+
+def to_batch_first(a, back):
+    """A contiguous (N, C, *S) copy of the contiguous (C, *S, N) array ``a`` (``back`` is the
+    permutation that moves N first)."""
+    xp = xp_of(a)
+    n = a.shape[-1]
+    m = a.size // n if n else 0
+    tile = max(_TILE_BYTES // (n * a.itemsize), 1) if n else 0
+    if xp is not np or m <= tile or n < 8:
+        return xp.ascontiguousarray(a.transpose(back))
+    out = np.empty((n,) + a.shape[:-1], a.dtype)
+    s2, o2 = a.reshape(m, n), out.reshape(n, m)
+    for j in range(0, m, tile):
+        o2[:, j:j + tile] = s2[j:j + tile].T
+    return out
+
+
 def channels_last_padded(x, geo):
     """The input as a contiguous zero-padded ``(C, *Sp, N)`` array; for a strided geometry
     the phase-major ``(C, *stride, *grid, N)`` layout."""
@@ -191,11 +229,9 @@ def channels_last_padded(x, geo):
         for dst, src in geo.phases:
             buf[dst] = x[src].transpose(perm)
         return buf
-    xt = x.transpose(_to_last(x.ndim))
     if not geo.pad:
-        buf = scratch(xp, xt.shape, x.dtype)
-        buf[...] = xt
-        return buf
+        return to_batch_last(x)
+    xt = x.transpose(_to_last(x.ndim))
     buf = scratch(xp, (c,) + geo.padded + (n,), x.dtype, zero=True)
     buf[geo.interior] = xt
     return buf
@@ -219,9 +255,7 @@ def im2col(x, geo):
 
 def grad_to_rows(gy, groups):
     """Output-shaped ``gy`` (N, OC, *O) as a contiguous (G, OCg, prod(O)*N) array."""
-    src = gy.transpose(_to_last(gy.ndim))
-    gt = scratch(xp_of(gy), src.shape, gy.dtype)
-    gt[...] = src
+    gt = to_batch_last(gy)
     oc = gy.shape[1]
     return gt.reshape(groups, oc // groups, gt.size // oc if oc else 0)
 
@@ -255,7 +289,7 @@ def conv_from_cols(cols, w, geo, n, bias=None):
     if bias is not None:
         rows = rows.reshape(oc, rows.shape[-1])
         rows += bias.reshape(oc, 1)
-    return xp_of(rows).ascontiguousarray(rows.reshape((oc,) + geo.out + (n,)).transpose(geo.back))
+    return to_batch_first(rows.reshape((oc,) + geo.out + (n,)), geo.back)
 
 
 def weight_grad(cols, gy_rows, wshape):
@@ -285,8 +319,8 @@ def col2im(gcols, geo, n, c):
             out[dst] = buf[rows].transpose(geo.back)
         return out
     if geo.pad:
-        buf = buf[geo.interior]
-    return xp.ascontiguousarray(buf.transpose(geo.back))
+        return xp.ascontiguousarray(buf[geo.interior].transpose(geo.back))
+    return to_batch_first(buf, geo.back)
 
 
 def input_grad(gy_rows, w, geo, n):
