@@ -345,25 +345,6 @@ def _dtype_of(np_dtype):
     return from_numpy_dtype(np_dtype)
 
 
-def _accumulate(leaf, g, create_graph, stealable=False):
-    old = leaf.grad
-    if old is None:
-        if create_graph:
-            leaf.grad = g
-        elif stealable:
-            leaf.grad = g
-        else:
-            leaf.grad = _make(g._data.copy())
-    elif create_graph:
-        leaf.grad = old + g
-    else:
-        arr = old._data
-        if arr.shape == g._data.shape and arr.flags.writeable:
-            arr += g._data
-        else:
-            leaf.grad = old + g
-
-
 def _check_nan(node, grads):
     for i, g in enumerate(grads):
         data = getattr(g, '_data', None)
@@ -382,44 +363,65 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     Nodes run once all their consumers have contributed (dependency counting), so each
     leaf's hooks see its total gradient, as in PyTorch.
     """
-    Tensor = _Tensor
+    if inputs is None and len(roots) == 1 and roots[0].grad_fn is not None:
+        # loss.backward(): one non-leaf root, every leaf a target
+        root = roots[0]
+        node = root.grad_fn
+        buf = [None] * node._n_out
+        buf[root._out_nr] = grad_roots[0]
+        _execute([node], {id(node): buf}, _count_single_root(node), None, None, None,
+                 retain_graph, create_graph)
+        return None
     targets = None if inputs is None else {id(_vertex(t)) for t in inputs}
     vertices = [_vertex(r) for r in roots]
     deps, useful = _collect(vertices, targets)
     buffers = {}
-    captured = {}
     for r, v, g in zip(roots, vertices, grad_roots):
         _add_to_buffer(buffers, v, r._out_nr, g)
     ready = []
     for v in vertices:
         if id(v) not in deps and all(v is not w for w in ready):
             ready.append(v)
+    captured = {} if capture else None
+    _execute(ready, buffers, deps, useful, targets, captured, retain_graph, create_graph)
+    if capture:
+        return _captured_grads(inputs, captured, allow_unused)
+    return None
+
+
+def _execute(ready, buffers, deps, useful, targets, captured, retain_graph, create_graph):
+    """Run the graph from the ``ready`` vertices: ``buffers`` holds the gradients received so
+    far (a list per Node, one per output; a Tensor per leaf), ``deps`` the number of
+    consumers each vertex still waits for. ``useful`` (None: all) limits the walk to vertices
+    that reach a target; ``captured`` (None: accumulate into .grad) collects the targets'
+    gradients instead."""
+    Tensor = _Tensor
     anomaly = STATE.anomaly and STATE.anomaly_check_nan
     prev = STATE.enabled
     STATE.enabled = create_graph
     pop, push = ready.pop, ready.append
-    get = buffers.get
+    get, take = buffers.get, buffers.pop
     try:
         while ready:
             v = pop()
             key = id(v)
-            grads = buffers.pop(key, None)
+            grads = take(key, None)
             if v.__class__ is not Node:                # a leaf tensor
                 if grads is not None:
                     g = results = data = None   # stale references would block stealing
-                    _leaf_receive(v, grads, capture, targets, captured, create_graph)
+                    _leaf_receive(v, grads, captured, targets, create_graph)
                 continue
             if grads is None:                          # every incoming gradient was None
                 grads = [None] * v._n_out
             if v._pre_hooks or v._retain:
                 grads = _run_pre_hooks(v, grads, create_graph)
-            if capture and key in targets:
+            if captured is not None and key in targets:
                 captured[key] = grads
             if useful is not None and key not in useful:
                 continue
             if v._n_out == 1:
-                g0 = grads[0]
-                results = v._backward(v, g0) if g0 is not None else ()
+                g = grads[0]
+                results = v._backward(v, g) if g is not None else ()
             elif all(g is None for g in grads):
                 results = ()
             else:
@@ -434,23 +436,22 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                     if r is not None:               # a hook may replace grad_inputs
                         results = tuple(r)
             if not retain_graph:
-                v._release()
-            metas = v.meta
-            n_res = len(results)
-            i = -1
-            for e in v.next:
-                i += 1
+                v._saved = v._versions = None       # Node._release, inlined
+                if v._out_saved is not None:
+                    v._out_saved = None
+            edges = v.next
+            if len(results) < len(edges):
+                results += (None,) * (len(edges) - len(results))
+            for e, g, meta in zip(edges, results, v.meta):
                 if e is None:
                     continue
                 target = e[0]
                 tkey = id(target)
                 if useful is not None and tkey not in useful:
                     continue
-                g = results[i] if i < n_res else None
                 if g is not None:
-                    if not isinstance(g, Tensor):
+                    if g.__class__ is not Tensor and not isinstance(g, Tensor):
                         g = _make(g)
-                    meta = metas[i]
                     data = g._data
                     if data.shape != meta[0] or data.dtype != meta[1]:
                         g = _sum_to(g, meta)
@@ -469,9 +470,6 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                     push(target)
     finally:
         STATE.enabled = prev
-    if capture:
-        return _captured_grads(inputs, captured, allow_unused)
-    return None
 
 
 def _add_to_buffer(buffers, v, nr, g):
@@ -487,29 +485,49 @@ def _add_to_buffer(buffers, v, nr, g):
         buffers[key] = g if old is None else old + g
 
 
-def _leaf_receive(leaf, grad, capture, targets, captured, create_graph):
+def _leaf_receive(leaf, grad, captured, targets, create_graph):
+    """A leaf's total gradient: run its hooks, then capture it or accumulate it into
+    ``.grad`` and run the post-accumulate hooks."""
     hooks = leaf._hooks
     if hooks:
         for h in list(hooks):
             r = h(grad)
             if r is not None:
                 grad = r
-    key = id(leaf)
-    if capture:
-        if key in targets:
-            captured[key] = grad
-    elif targets is None or key in targets:
-        # Like PyTorch, keep the incoming gradient itself as .grad (no copy) when nothing
-        # else can see it: only this call chain refers to the tensor and to its own array.
-        arr = grad._data
-        stealable = (_getrefcount(grad) == _STEAL_REFS and arr.base is None
-                     and _getrefcount(arr) == 3 and grad.__class__ is _Tensor
-                     and arr.flags.c_contiguous)
-        _accumulate(leaf, grad, create_graph, stealable)
-        post = leaf.__dict__.get('_post_hooks')
-        if post:
-            for h in list(post):
-                h(leaf)
+    if targets is not None:
+        key = id(leaf)
+        if captured is not None:
+            if key in targets:
+                captured[key] = grad
+            return
+        if key not in targets:
+            return
+    old = leaf.grad
+    if old is None:
+        if create_graph:
+            leaf.grad = grad
+        else:
+            # Like PyTorch, keep the incoming gradient itself as .grad (no copy) when nothing
+            # else can see it: only this call chain refers to the tensor and to its own array.
+            arr = grad._data
+            if (_getrefcount(grad) == _STEAL_REFS and arr.base is None
+                    and _getrefcount(arr) == 3 and grad.__class__ is _Tensor
+                    and arr.flags.c_contiguous):
+                leaf.grad = grad
+            else:
+                leaf.grad = _make(arr.copy())
+    elif create_graph:
+        leaf.grad = old + grad
+    else:
+        arr = old._data
+        if arr.shape == grad._data.shape and arr.flags.writeable:
+            arr += grad._data
+        else:
+            leaf.grad = old + grad
+    post = leaf.__dict__.get('_post_hooks')
+    if post:
+        for h in list(post):
+            h(leaf)
 
 
 def _captured_grads(inputs, captured, allow_unused):
