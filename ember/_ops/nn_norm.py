@@ -24,7 +24,7 @@ import numbers
 from ._base import Tensor, wrap, record, STATE, xp_of, np, bump_version
 from ._elementwise import not_implemented_for, tname
 from ..autograd.grad_mode import no_grad
-from .._dtype import FLOATING
+from .._dtype import FLOATING, HALF_FLOATING
 
 __all__ = ['batch_norm', 'native_batch_norm', 'instance_norm', 'layer_norm',
            'native_layer_norm', 'group_norm', 'native_group_norm', 'rms_norm']
@@ -120,8 +120,10 @@ def _check_channels(x, tensors, kernel):
 
 
 def _bn_forward(input, weight, bias, running_mean, running_var, training, momentum, eps,
-                kernel):
-    """(out, mean, invstd, x3) of batch norm; updates the running statistics in place."""
+                kernel, saved_dtype=None):
+    """(out, mean, invstd, x3) of batch norm; updates the running statistics in place.
+    ``saved_dtype``: the batch statistics are rounded to it (after the running update)
+    before they normalize, as PyTorch saves them for a float16/bfloat16 input."""
     x = _float_input(input, kernel)
     _check_channels(x, (('running_mean', running_mean), ('running_var', running_var),
                         ('weight', weight), ('bias', bias)), kernel)
@@ -171,6 +173,9 @@ def _bn_forward(input, weight, bias, running_mean, running_var, training, moment
                             unbiased = var_sum / dt.type(n - 1)
                     _update_running(running_var, _fma(unbiased, m, m1 * running_var._data
                                                       .reshape(-1)))
+            if saved_dtype is not None:
+                mean = mean.astype(saved_dtype).astype(dt)
+                invstd = invstd.astype(saved_dtype).astype(dt)
     else:
         if running_mean is None:
             raise RuntimeError('running_mean must be defined in evaluation mode '
@@ -204,29 +209,54 @@ def _update_running(t, value):
 
 def _low_precision(input):
     x = getattr(input, '_data', None)
-    return x is not None and x.dtype in FLOATING and x.dtype.itemsize < 4
+    return x is not None and x.dtype in HALF_FLOATING
 
 
-def _in_float32(fn, input, params, stats, *args):
+def _saved_dtype(x, tensors, kernel):
+    """The dtype PyTorch saves a float16/bfloat16 norm's statistics in: the input's, or
+    float32 when the weights (and running statistics) are all float32 (its mixed-dtype
+    mode). Other combinations are refused, as PyTorch does."""
+    dts = {t._data.dtype for t in tensors if t is not None}
+    if not dts or dts == {x.dtype}:
+        return x.dtype
+    if dts == {_F32}:
+        return _F32
+    other = next(d for d in dts if d != x.dtype)
+    raise RuntimeError(
+        f'mixed dtype (CPU): expect parameter to have scalar type of Float ({kernel}: the '
+        f'input is {tname(x.dtype)}, so weight, bias and running statistics must all be '
+        f'{tname(x.dtype)} or all Float, got {tname(other)}; convert them with .to())')
+
+
+def _in_float32(fn, input, params, stats, *args, **kwargs):
     """Run a norm on a float16/bfloat16 input in float32 (PyTorch computes these in float),
-    casting the output back; running statistics are updated in their own dtype."""
+    casting the output back once (its gradient too); running statistics are updated in
+    their own dtype. The saved statistics are rounded in place to PyTorch's saved dtype
+    (the backward then uses the rounded values, as PyTorch's) and returned in it."""
     def f32(t):
         return None if t is None else t.float()
+    saved = _saved_dtype(input._data, params + stats, kwargs.get('kernel', fn.__name__))
     stats32 = [None if t is None else wrap(t._data.astype(np.float32)) for t in stats]
-    res = fn(input.float(), *[f32(p) for p in params], *stats32, *args)
+    res = fn(input.float(), *[f32(p) for p in params], *stats32, *args, **kwargs)
     for t, t32 in zip(stats, stats32):
         if t is not None:
             _update_running(t, t32._data.astype(t._data.dtype))
-    return (res[0].to(input.dtype),) + tuple(res[1:])
+    if saved == _F32:
+        return (res[0].to(input.dtype),) + tuple(res[1:])
+    for a in res[1:]:
+        a[...] = a.astype(saved)
+    return (res[0].to(input.dtype),) + tuple(a.astype(saved) for a in res[1:])
 
 
 def _native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum,
-                       eps, kernel='batch_norm'):
+                       eps, kernel='batch_norm', saved_dtype=None):
     if _low_precision(input):
+        dt = _saved_dtype(input._data, (weight, bias, running_mean, running_var), kernel)
         return _in_float32(_native_batch_norm, input, (weight, bias),
-                           (running_mean, running_var), training, momentum, eps, kernel)
+                           (running_mean, running_var), training, momentum, eps,
+                           kernel=kernel, saved_dtype=None if dt == _F32 else dt)
     out, mean, invstd, _ = _bn_forward(input, weight, bias, running_mean, running_var,
-                                       training, momentum, eps, kernel)
+                                       training, momentum, eps, kernel, saved_dtype)
     res = wrap(out)
     if STATE.enabled and (input._rg or (weight is not None and weight._rg)
                           or (bias is not None and bias._rg)):
@@ -470,9 +500,9 @@ def _check_layer_norm(x, ns, weight, bias, kernel):
 
 def _native_layer_norm(input, normalized_shape, weight, bias, eps, kernel='layer_norm'):
     if _low_precision(input):
-        return _in_float32(lambda x, w, b: _native_layer_norm(x, normalized_shape, w, b, eps,
-                                                              kernel),
-                           input, (weight, bias), ())
+        return _in_float32(lambda x, w, b, kernel: _native_layer_norm(
+                           x, normalized_shape, w, b, eps, kernel),
+                           input, (weight, bias), (), kernel=kernel)
     x = _float_input(input, kernel)
     ns = _normalized_shape(normalized_shape)
     _check_layer_norm(x, ns, weight, bias, kernel)
@@ -573,8 +603,9 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
 # ---------------------------------------------------------------- group norm
 def _native_group_norm(input, weight, bias, num_groups, eps, kernel='group_norm'):
     if _low_precision(input):
-        return _in_float32(lambda x, w, b: _native_group_norm(x, w, b, num_groups, eps, kernel),
-                           input, (weight, bias), ())
+        return _in_float32(lambda x, w, b, kernel: _native_group_norm(
+                           x, w, b, num_groups, eps, kernel),
+                           input, (weight, bias), (), kernel=kernel)
     x = _float_input(input, kernel)
     if x.ndim < 2:
         raise RuntimeError(f'Expected at least 2 dimensions for input tensor but received '
@@ -706,6 +737,9 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     _check_layer_norm(x, ns, weight, None, 'rms_norm')
     if eps is None:
         eps = float(np.finfo(np.float32 if x.dtype.itemsize < 4 else x.dtype).eps)
+    if x.dtype in HALF_FLOATING:      # float32 math, one rounding (PyTorch's fused kernel)
+        w32 = None if weight is None else weight.float()
+        return rms_norm(input.float(), normalized_shape, w32, eps).to(input.dtype)
     dims = tuple(range(x.ndim - len(ns), x.ndim))
     rs = input.pow(2).mean(dims, keepdim=True).add(eps).rsqrt()
     out = input * rs
