@@ -55,6 +55,13 @@ class Bernoulli(_ProbsOrLogits, ExponentialFamily):
         logits, value = broadcast_all(self.logits, value)
         return -binary_cross_entropy_with_logits(logits, value, reduction='none')
 
+    @property
+    def _natural_params(self):
+        return (self.logits,)
+
+    def _log_normalizer(self, x):
+        return ember.log1p(ember.exp(x))
+
     def entropy(self):
         return binary_cross_entropy_with_logits(self.logits, self.probs, reduction='none')
 

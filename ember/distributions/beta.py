@@ -66,5 +66,12 @@ class Beta(ExponentialFamily):
             self._validate_sample(value)
         return self._dirichlet.log_prob(ember.stack([value, 1.0 - value], -1))
 
+    @property
+    def _natural_params(self):
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, x, y):
+        return ember.lgamma(x) + ember.lgamma(y) - ember.lgamma(x + y)
+
     def entropy(self):
         return self._dirichlet.entropy()

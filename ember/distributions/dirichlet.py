@@ -60,6 +60,13 @@ class Dirichlet(ExponentialFamily):
         con0 = self.concentration.sum(-1, True)
         return self.concentration * (con0 - self.concentration) / (con0.pow(2) * (con0 + 1))
 
+    @property
+    def _natural_params(self):
+        return (self.concentration,)
+
+    def _log_normalizer(self, x):
+        return x.lgamma().sum(-1) - ember.lgamma(x.sum(-1))
+
     def entropy(self):
         k = self.concentration.size(-1)
         a0 = self.concentration.sum(-1)

@@ -64,5 +64,12 @@ class Exponential(ExponentialFamily):
     def icdf(self, value):
         return -ember.log1p(-value) / self.rate
 
+    @property
+    def _natural_params(self):
+        return (-self.rate,)
+
+    def _log_normalizer(self, x):
+        return -ember.log(-x)
+
     def entropy(self):
         return 1.0 - ember.log(self.rate)

@@ -68,6 +68,13 @@ class Gamma(ExponentialFamily):
             self._validate_sample(value)
         return ember.special.gammainc(self.concentration, self.rate * value)
 
+    @property
+    def _natural_params(self):
+        return (self.concentration - 1, -self.rate)
+
+    def _log_normalizer(self, x, y):
+        return ember.lgamma(x + 1) + (x + 1) * ember.log(-y.reciprocal())
+
     def entropy(self):
         return (self.concentration - ember.log(self.rate) + ember.lgamma(self.concentration)
                 + (1.0 - self.concentration) * ember.digamma(self.concentration))

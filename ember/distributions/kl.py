@@ -13,6 +13,7 @@ import warnings
 import ember
 from ember.nn.functional import softplus
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .normal import Normal
 from .bernoulli import Bernoulli
 from .categorical import Categorical
@@ -265,3 +266,22 @@ def _kl_binomial_binomial(p, q):
                           - (-q.probs).log1p())
     kl[p.total_count > q.total_count] = math.inf
     return kl
+
+
+
+@register_kl(ExponentialFamily, ExponentialFamily)
+def _kl_expfamily_expfamily(p, q):
+    """The Bregman divergence of the log normaliser between ``q``'s and ``p``'s natural
+    parameters (members of one family only)."""
+    if type(p) is not type(q):
+        raise NotImplementedError('The cross KL-divergence between different exponential '
+                                  'families cannot be computed using Bregman divergences')
+    p_natural, p_log_norm, p_mean_stats = p._log_normalizer_and_mean_stats()
+    q_natural = q._natural_params
+    result = q._log_normalizer(*q_natural) - p_log_norm
+    for p_theta, q_theta, stat in zip(p_natural, q_natural, p_mean_stats):
+        result = result - _sum_rightmost((q_theta - p_theta) * stat, len(q.event_shape))
+    return result
+
+
+from . import _kl_cross  # noqa: E402,F401  (registers the cross-family pairs)

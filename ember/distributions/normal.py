@@ -53,5 +53,12 @@ class Normal(_LocScale, ExponentialFamily):
     def icdf(self, value):
         return self.loc + self.scale * ember.erfinv(2 * value - 1) * math.sqrt(2)
 
+    @property
+    def _natural_params(self):
+        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+
+    def _log_normalizer(self, x, y):
+        return -0.25 * x.pow(2) / y + 0.5 * ember.log(-math.pi / y)
+
     def entropy(self):
         return 0.5 + 0.5 * math.log(2 * math.pi) + ember.log(self.scale)
