@@ -98,6 +98,53 @@ CASES = {
 }
 
 
+def _f(m):
+    return F if m is ember else m.nn.functional
+
+
+# activations and norms: float32 math rounded once, as PyTorch's kernels (bit-exact); gelu's
+# float32 erf/tanh differ in their tails, where the result is tiny: bounded by the largest
+ACTIVATIONS = {
+    'relu6': lambda m, a: _f(m).relu6(a * 3),
+    'leaky_relu': lambda m, a: _f(m).leaky_relu(a, 0.1),
+    'elu': lambda m, a: _f(m).elu(a, 1.3),
+    'selu': lambda m, a: _f(m).selu(a),
+    'celu': lambda m, a: _f(m).celu(a, 0.7),
+    'silu': lambda m, a: _f(m).silu(a * 3),
+    'mish': lambda m, a: _f(m).mish(a * 3),
+    'sigmoid': lambda m, a: m.sigmoid(a * 3),
+    'tanh': lambda m, a: m.tanh(a),
+    'hardtanh': lambda m, a: _f(m).hardtanh(a, -0.5, 0.7),
+    'hardswish': lambda m, a: _f(m).hardswish(a * 3),
+    'hardsigmoid': lambda m, a: _f(m).hardsigmoid(a * 3),
+    'softplus': lambda m, a: _f(m).softplus(a * 3),
+    'softplus_beta': lambda m, a: _f(m).softplus(a, 2.0, 1.0),
+    'layer_norm': lambda m, a: _f(m).layer_norm(a, (5,)),
+    'group_norm': lambda m, a: _f(m).group_norm(a.reshape(2, 2, 5), 1),
+    'instance_norm': lambda m, a: _f(m).instance_norm(a.reshape(2, 2, 5)),
+    'rms_norm': lambda m, a: _f(m).rms_norm(a, (5,)),
+}
+CASES.update({name: (fn, [X], 0, 0) for name, fn in ACTIVATIONS.items()})
+CASES.update({
+    'gelu': (lambda m, a: _f(m).gelu(a * 3), [X], 2.0 ** -12, 2.0 ** -12),
+    'gelu_tanh': (lambda m, a: _f(m).gelu(a * 3, approximate='tanh'), [X], 2.0 ** -12,
+                  2.0 ** -12),
+    'logsigmoid': (lambda m, a: _f(m).logsigmoid(a * 3), [X], 0, 1),
+    # PyTorch's weight gradient sums in another order: 2 steps
+    'layer_norm_affine': (lambda m, a, w, b: _f(m).layer_norm(a, (5,), w, b), [X, V, V * 2], 0, 2),
+    # bfloat16 batch norm: PyTorch's saved invstd is sometimes one step off the rounded float32
+    # one (its variance path is not reproduced): a few steps, gradients within 4 eps
+    'batch_norm': (lambda m, a: _f(m).batch_norm(a.reshape(2, 2, 5), None, None, training=True),
+                   [X], 2, 2.0 ** -5),
+    'group_norm_affine': (lambda m, a, w: _f(m).group_norm(a.reshape(1, 4, 5), 2, w, w),
+                          [X, bf16(4)], 0, 0),
+    'rms_norm_weight': (lambda m, a, w: _f(m).rms_norm(a, (5,), w), [X, V], 0, 0),
+    'batch_norm_affine': (lambda m, a, w: _f(m).batch_norm(a.reshape(2, 2, 5), None, None, w, w,
+                                                           training=True), [X, bf16(2)], 6,
+                          2.0 ** -5),
+})
+
+
 def _close(e, t, ulps, what):
     """At most ``ulps`` bf16 steps apart; a float ``ulps`` is instead an error bound relative
     to the largest magnitude (for results that cancel, where steps near zero mean nothing)."""

@@ -275,7 +275,7 @@ _hardswish.__name__ = 'hardswish'
 def _hardswish_backward(grad, x):
     xd = x._data
     mid = grad * (x / 3 + 0.5)
-    return where_mask(xd <= -3, grad * 0.0, where_mask(xd < 3, mid, grad))
+    return where_mask(xd <= -3, 0.0, where_mask(xd < 3, mid, grad))     # +0, as PyTorch
 
 
 def hardswish(input, inplace=False):
