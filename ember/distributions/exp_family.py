@@ -17,7 +17,7 @@ class ExponentialFamily(Distribution):
     >>> issubclass(Normal, ExponentialFamily)
     True
     >>> ExponentialFamily.entropy(Normal(0.0, 1.0))
-    tensor(1.4189)
+    tensor(1.4189, grad_fn=<SubBackward0>)
     """
 
     @property
