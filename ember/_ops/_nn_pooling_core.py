@@ -87,7 +87,7 @@ class Geometry:
     ``offsets``: (index tuple, slices) for each kernel offset, in PyTorch's scan order.
     """
     __slots__ = ('n', 'inp', 'k', 's', 'p', 'd', 'out', 'pad_lo', 'pad_hi', 'padded', 'disjoint',
-                 '_offsets', '_lut', '_origin', '_lut_array')
+                 '_offsets', '_lut', '_origin')
 
     def __init__(self, inp, k, s, p, d, out):
         self.n, self.inp, self.k, self.s, self.p, self.d, self.out = len(k), inp, k, s, p, d, out
@@ -96,7 +96,7 @@ class Geometry:
         self.pad_lo, self.pad_hi = p, hi
         self.padded = any(p) or any(hi)
         self.disjoint = all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d))
-        self._offsets = self._lut = self._origin = self._lut_array = None
+        self._offsets = self._lut = self._origin = None
 
     @property
     def lut(self):
@@ -106,12 +106,6 @@ class Geometry:
             self._lut = [sum((j * di - pi) * st for j, di, pi, st in
                              zip(js, self.d, self.p, strides)) for js, _ in self.offsets]
         return self._lut
-
-    @property
-    def lut_array(self):
-        if self._lut_array is None:
-            self._lut_array = np.asarray(self.lut, dtype=np.int64)
-        return self._lut_array
 
     @property
     def origin(self):
@@ -238,8 +232,10 @@ def max_windows(x, geom, need_idx):
     """(max over each window, flat in-plane index of the maximum or None).
 
     The index follows PyTorch's scan: a later cell wins only if strictly greater (or NaN), so
-    ties go to the first cell of the window. Masked writes are slow in NumPy, so the running
-    argmax is kept with arithmetic: ``j += upd * (i - j)``.
+    ties go to the first cell of the window. The offsets are combined pairwise in a tree
+    (neighbours first), where the right half wins only if strictly greater: that keeps the
+    first maximum and needs about half the array passes of a running scan. Masked writes are
+    slow in NumPy, so the winner's offset is kept with arithmetic: ``j = jl + s * (jr - jl)``.
     """
     xp = xp_of(x)
     xpad = pad_array(x, geom, lowest(x.dtype))
@@ -252,23 +248,37 @@ def max_windows(x, geom, need_idx):
         for _, sl in offs[2:]:
             xp.maximum(m, xpad[sl], out=m)
         return m, None
-    jt = np.uint8 if len(offs) < 256 else np.int32
-    m = xpad[offs[0][1]].copy()
-    j = xp.zeros(m.shape, dtype=jt)
-    for i, (_, sl) in enumerate(offs[1:], 1):
-        e = xpad[sl]
-        upd = (e > m).view(np.uint8)
-        xp.maximum(m, e, out=m)
-        j += upd * (jt(i) - j)
+    # strided views are slow operands (no SIMD, short inner loops): compare contiguous copies
+    views = [xp.ascontiguousarray(xpad[sl]) for _, sl in offs]
+    m, rel = _first_max_tree(xp, views, geom.lut)
     if m.dtype in FLOATING and bool(xp.isnan(m).any()):
-        for i, (_, sl) in enumerate(offs):      # PyTorch keeps the last NaN of a window
-            j[xp.isnan(xpad[sl])] = i
-    lut = geom.lut_array
-    if xp is not np:
-        lut = xp.asarray(lut)
-    rel = lut[j]
-    rel += _origin(geom, xp)
-    return m, rel
+        for v, d in zip(views, geom.lut):      # PyTorch keeps the last NaN of a window
+            rel[xp.isnan(v)] = d
+    return m, _origin(geom, xp) + rel
+
+
+def _first_max_tree(xp, views, labels):
+    """(elementwise max of ``views``, the label (an int) of the first view holding it, as an
+    int32 array)."""
+    items = list(zip(views, labels))            # (values, label: an int or an array)
+    while len(items) > 1:
+        paired = []
+        for a in range(0, len(items) - 1, 2):
+            (ml, jl), (mr, jr) = items[a], items[a + 1]
+            s = (mr > ml).view(np.uint8)
+            m = xp.maximum(ml, mr)
+            if jr.__class__ is int and jl.__class__ is int:     # two leaves
+                j = s * np.int32(jr - jl)
+            else:
+                j = jr - jl
+                j *= s
+            j += jl
+            paired.append((m, j))
+        if len(items) % 2:
+            paired.append(items[-1])
+        items = paired
+    m, j = items[0]
+    return m, j
 
 
 def _origin(geom, xp):
