@@ -19,6 +19,8 @@ from ._dtype import FLOATING
 
 _new = object.__new__
 _NP_TO_DTYPE = D._BY_NP
+# the implicit gradient of a scalar root, copied per backward (copying beats np.ones)
+_ONE = {dt: np.ones((), dt) for dt in FLOATING}
 
 
 class Size(tuple):
@@ -370,8 +372,13 @@ class Tensor:
         arr = self._data
         if (gradient is None and inputs is None and self.grad_fn is not None
                 and arr.size == 1 and arr.dtype in FLOATING):
-            seed = _make(np.ones(arr.shape, arr.dtype) if arr.__class__ is np.ndarray
-                         else xp_of(arr).ones(arr.shape, arr.dtype))
+            if arr.__class__ is not np.ndarray:
+                seed = xp_of(arr).ones(arr.shape, arr.dtype)
+            elif arr.ndim == 0:
+                seed = _ONE[arr.dtype].copy()     # ~0.1 us; np.ones ~0.7 us
+            else:
+                seed = np.ones(arr.shape, arr.dtype)
+            seed = _make(seed)
             keep = create_graph if retain_graph is None else retain_graph
             engine.run_backward((self,), (seed,), keep, create_graph)
             return
