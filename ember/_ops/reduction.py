@@ -15,6 +15,7 @@ from .. import _dtype as D
 from ._reduce_helpers import (_type_word, _axes, _dim1, _product, _write, _unsq, expand_reduced,
                               _const)
 from .cumulative import _exclusive_prod
+from .shape import expand_scalar
 # Imported from here by ember/__init__.py.
 from ._reduce_helpers import return_types  # noqa: F401
 from ._cascade import cascade_sum, THREAD_SPLIT
@@ -67,7 +68,9 @@ def _in_torch_order(x):
 
 def _sum_backward(node, grad):
     axes, keepdim = node.ctx
-    return expand_reduced(grad, node.meta[0][0], axes, keepdim)
+    shape = node.meta[0][0]
+    return expand_scalar(grad, shape) if axes is None else expand_reduced(grad, shape, axes,
+                                                                          keepdim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -112,7 +115,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def _mean_backward(node, grad):
     axes, keepdim, n = node.ctx
-    return expand_reduced(grad, node.meta[0][0], axes, keepdim) / n
+    shape = node.meta[0][0]
+    return (expand_scalar(grad, shape) if axes is None else
+            expand_reduced(grad, shape, axes, keepdim)) / n
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
