@@ -169,6 +169,7 @@ def _raise_modified(t, now, expected, which=''):
         'still needs; use the out-of-place form (x = x + ...) instead.')
 
 
+_new = object.__new__
 _make = None       # set by ember._tensor (avoids an import cycle)
 _Tensor = None
 _getrefcount = sys.getrefcount
@@ -212,7 +213,10 @@ def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False,
         metas.append(None)
     if not needed:
         return out
-    node = Node(name, backward)
+    node = _new(Node)                   # Node.__init__'s fields, set once
+    node._name = name
+    node._backward = backward
+    node._n_out = 1
     node.next = edges
     node.meta = metas
     node.ctx = ctx
@@ -222,13 +226,18 @@ def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False,
                      for v, j in zip(saved, save_if)]
         node._saved = saved
         versions = None
-        for i, s in enumerate(saved):
+        i = -1
+        for s in saved:
+            i += 1
             if isinstance(s, Tensor):
                 vc = s._vc
                 if versions is None:
-                    versions = []
-                versions.append((i, vc[0] if vc is not None else 0))
+                    versions = [(i, vc[0] if vc is not None else 0)]
+                else:
+                    versions.append((i, vc[0] if vc is not None else 0))
         node._versions = versions
+    else:
+        node._saved = node._versions = None
     if save_output:
         if saved is None:
             node._saved = ()
