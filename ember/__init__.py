@@ -85,5 +85,5 @@ from . import utils  # noqa: E402
 from . import nn  # noqa: E402  (layers need the namespace above)
 from . import optim  # noqa: E402
 from . import serialization  # noqa: E402
-from . import distributions, special, testing  # noqa: E402
+from . import distributions, func, special, testing  # noqa: E402
 from .serialization import save, load  # noqa: E402
