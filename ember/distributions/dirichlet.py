@@ -1,5 +1,6 @@
 """The Dirichlet distribution over the probability simplex."""
 import ember
+from ember.autograd import Function, once_differentiable
 from ember.nn.functional import one_hot
 from . import constraints
 from .exp_family import ExponentialFamily
@@ -7,9 +8,31 @@ from .exp_family import ExponentialFamily
 __all__ = ['Dirichlet']
 
 
+def _Dirichlet_backward(x, concentration, grad_output):
+    """The reparameterised gradient of a Dirichlet sample ``x``: per category the Beta
+    gradient ``_dirichlet_grad``, projected onto the simplex's tangent space."""
+    total = concentration.sum(-1, True).expand_as(concentration)
+    grad = ember._dirichlet_grad(x, concentration, total)
+    return grad * (grad_output - (x * grad_output).sum(-1, True))
+
+
+class _Dirichlet(Function):
+    @staticmethod
+    def forward(ctx, concentration):
+        x = ember._sample_dirichlet(concentration)
+        ctx.save_for_backward(x, concentration)
+        return x
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_output):
+        x, concentration = ctx.saved_tensors
+        return _Dirichlet_backward(x, concentration, grad_output)
+
+
 class Dirichlet(ExponentialFamily):
     """Dirichlet distribution with ``concentration`` (last dimension: the categories).
-    ember draws torch's samples; the gradient of ``rsample`` is not implemented yet.
+    ``rsample`` is reparameterised (PyTorch's approximate implicit gradient).
 
     >>> import ember
     >>> _ = ember.manual_seed(0)
@@ -34,7 +57,7 @@ class Dirichlet(ExponentialFamily):
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        return ember._sample_dirichlet(self.concentration.expand(shape))
+        return _Dirichlet.apply(self.concentration.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:

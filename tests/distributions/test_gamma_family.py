@@ -83,20 +83,45 @@ def test_grads():
         lib.tensor([3.0, 7.0], dtype=lib.float64)), [0.2, 0.6])
 
 
-def test_gamma_rsample_grad():
-    # torch approximates d sample / d alpha by a fitted formula; ember sums the incomplete
-    # gamma series, so the two agree to about 1e-3.
-    res = []
-    for lib in (ember, torch):
-        lib.manual_seed(0)
-        a = lib.tensor([0.3, 1.0, 2.5, 7.0, 20.0], dtype=lib.float64, requires_grad=True)
-        r = lib.tensor([1.0, 2.0, 0.5, 1.0, 3.0], dtype=lib.float64, requires_grad=True)
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_gamma_rsample_grad(dtype):
+    # PyTorch's fitted approximation of d sample / d alpha, reproduced formula for formula
+    def run(lib):
+        a = lib.tensor([0.3, 1.0, 2.5, 7.0, 20.0], dtype=getattr(lib, dtype), requires_grad=True)
+        r = lib.tensor([1.0, 2.0, 0.5, 1.0, 3.0], dtype=getattr(lib, dtype), requires_grad=True)
         x = lib.distributions.Gamma(a, r).rsample((3,))
         x.sum().backward()
-        res.append((x.detach().numpy(), a.grad.numpy(), r.grad.numpy()))
-    np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-12)
-    np.testing.assert_allclose(res[0][1], res[1][1], rtol=3e-3)
-    np.testing.assert_allclose(res[0][2], res[1][2], rtol=1e-10)
+        return x, a.grad, r.grad
+    check(run, rtol=1e-6 if dtype == 'float32' else 1e-12, atol=0)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_dirichlet_beta_rsample_grad(dtype):
+    def run(lib):
+        f = getattr(lib, dtype)
+        c = lib.tensor([[0.4, 1.0, 3.0], [2.0, 2.0, 0.7], [9.0, 12.0, 0.2]], dtype=f,
+                       requires_grad=True)
+        x = lib.distributions.Dirichlet(c).rsample((4,))
+        (x * lib.arange(9, dtype=f).reshape(3, 3)).sum().backward()
+        a = lib.tensor([0.5, 2.0, 8.0], dtype=f, requires_grad=True)
+        b = lib.tensor([1.5, 3.0, 7.0], dtype=f, requires_grad=True)
+        y = lib.distributions.Beta(a, b).rsample((5,))
+        (y * y).sum().backward()
+        return x, c.grad, y, a.grad, b.grad
+    check(run, rtol=2e-6 if dtype == 'float32' else 1e-10, atol=0)
+
+
+def test_dirichlet_rsample_graph():
+    for lib in (ember, torch):
+        c = lib.tensor([1.0, 2.0], requires_grad=True)
+        assert lib.distributions.Dirichlet(c).rsample().grad_fn.name() == \
+            '_DirichletBackward'
+    # the raw sampler has no derivative (PyTorch: "derivative for aten::_sample_dirichlet
+    # is not implemented")
+    for lib in (ember, torch):
+        c = lib.tensor([1.0, 2.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match='derivative for aten::_sample_dirichlet'):
+            lib._sample_dirichlet(c).sum().backward()
 
 
 def test_kl_and_validation():
