@@ -9,7 +9,8 @@ from ._base import Tensor, wrap, record, STATE, xp_of, np
 from ._elementwise import not_a_tensor, not_implemented_for
 from ._nn_activation_common import (float_data, tr, mask_grad, scale_grad,
                                     where_mask, inplace_of, blend, factor)
-from .pointwise import relu as _relu, METHODS as _PW, opmath, opmath_compute
+from .pointwise import (relu as _relu, METHODS as _PW, opmath, opmath_compute,
+                        _relu_backward)
 from .. import _dtype as D
 from .._distributions._common import _u53_draws
 from .._dtype import FLOATING, HALF_FLOATING
@@ -28,7 +29,39 @@ def relu(input, inplace=False):
     >>> F.relu(ember.tensor([-1., 2.]))
     tensor([0., 2.])
     """
-    return relu_(input) if inplace else _relu(input)
+    if inplace:
+        return relu_(input)
+    x = getattr(input, '_data', None)
+    if x.__class__ is np.ndarray and x.size >= _ZEROS_MIN and (x.dtype == _F32 or
+                                                                x.dtype == _F64):
+        y = np.maximum(x, _zeros(x))
+        return record(wrap(y), 'ReluBackward0', _relu_node_backward, (input,), save_output=True)
+    return _relu(input)
+
+
+# NumPy's maximum against a scalar has no SIMD loop (~3x slower than against an array). The
+# zeros come from one calloc'ed buffer per dtype whose untouched pages all map the kernel's
+# single zero page, so reading them stays in cache.
+_ZEROS_MIN, _ZEROS_MAX = 1 << 12, 1 << 24
+_ZERO_BUFS = {}
+
+
+def _zeros(x):
+    """Read-only zeros shaped like ``x`` (a float ndarray), or the scalar 0 when very large."""
+    n = x.size
+    if n > _ZEROS_MAX:
+        return 0
+    buf = _ZERO_BUFS.get(x.dtype)
+    if buf is None or buf.size < n:
+        buf = np.zeros(max(n, 1 << 16), x.dtype)
+        buf.flags.writeable = False
+        _ZERO_BUFS[x.dtype] = buf
+    return buf[:n].reshape(x.shape)
+
+
+def _relu_node_backward(node, grad):
+    (y,) = node.saved()
+    return _relu_backward(grad, None, y)
 
 
 def _hardtanh_data(input):
