@@ -139,9 +139,12 @@ def _weights_aug(xp, w_ih, bias, rows_scale, perm, dt):
     return Wa
 
 
-def _states(xp, p, width, state, dt, extra_row=False):
-    """The ``(T + 1, width, B)`` state buffer with the initial state in place."""
-    rows = width + 1 if extra_row else width
+def _states(xp, p, width, state, dt, extra_row=False, extra=0):
+    """The ``(T + 1, width, B)`` state buffer with the initial state in place (``extra``
+    more rows per block, left to the caller; ``extra_row``: one more row of ones)."""
+    if extra_row:
+        extra = 1
+    rows = width + extra
     if p.packed:
         HH = xp.zeros((p.T + 1, rows, p.B), dtype=dt)
         if state is not None:
@@ -155,6 +158,21 @@ def _states(xp, p, width, state, dt, extra_row=False):
     if extra_row:
         HH[:, width] = 1
     return HH
+
+
+def _states_inputs(xp, p, width, state, X, dt):
+    """The ``(T + 1, width + F + 1, B)`` buffer ``[h; x; 1]``: the state buffer of
+    :func:`_states` whose blocks also hold the input of the step that reads them and a row
+    of ones, so that one product per step gives a step's gates, input and bias included."""
+    F = X.shape[-1]
+    Z = _states(xp, p, width, state, dt, extra=F + 1)
+    if p.packed:
+        _prev_blocks(Z, p)[_ix(xp, p.t_idx), width:width + F, _ix(xp, p.j_idx)] = X
+    else:
+        _prev_blocks(Z, p)[:, width:width + F] = X.transpose(0, 2, 1)
+        Z[p.final, width:width + F] = 0
+    Z[:, width + F] = 1
+    return Z
 
 
 def _buffer(xp, p, shape, dt):
@@ -201,36 +219,36 @@ def _lstm_forward(xp, X, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, p):
     dt = X.dtype
     H = w_hh.shape[0] // 4
     P = w_hh.shape[1]
+    F = w_ih.shape[1]
     H2, H3 = 2 * H, 3 * H
-    perm = _perm('LSTM', H)[0]
-    Xa = _augment(xp, X, p, dt)
-    Wa = _weights_aug(xp, w_ih, None if b_ih is None else b_ih + b_hh, H3, perm, dt)
-    A = xp.matmul(Wa, Xa.transpose(0, 2, 1))  # (T, 4H, B): gates o, i, f, g
-    Whh = w_hh[_ix(xp, perm)]
-    Whh[:H3] *= 0.5
-    HH = _states(xp, p, P, h0, dt)
+    ip = _ix(xp, _perm('LSTM', H)[0])
+    # [W_hh | W_ih | b] in the internal gate order (o, i, f, g), sigmoid rows halved,
+    # against each step's [h; x; 1]: one product per step gives all its gates
+    Wj = xp.empty((4 * H, P + F + 1), dtype=dt)
+    Wj[:, :P] = w_hh[ip]
+    Wj[:, P:P + F] = w_ih[ip]
+    if b_ih is None:
+        Wj[:, P + F] = 0
+    else:
+        xp.add(b_ih[ip], b_hh[ip], out=Wj[:, P + F])
+    Wj[:H3] *= 0.5
+    ZZ = _states_inputs(xp, p, P, h0, X, dt)
     CC = _states(xp, p, H, c0, dt)
+    A = _buffer(xp, p, (p.T, 4 * H, p.B), dt)  # per step: gates o, i, f, g
     TC = _buffer(xp, p, (p.T, H, p.B), dt)
     proj = w_hr is not None
     if proj:
         HC = _buffer(xp, p, (p.T, H, p.B), dt)
-    tmp = xp.empty((4 * H, p.B), dtype=dt)
     ct = xp.empty((H, p.B), dtype=dt)
     tanh, mul, mm, add = xp.tanh, xp.multiply, xp.matmul, xp.add
-    skip = h0 is None
     full = not p.packed
     for t, b, y, prev in p.steps:
         if full:
-            a, hp, cp, c, tc, cb = A[t], HH[prev], CC[prev], CC[y], TC[t], ct
+            a, zp, cp, c, tc, cb = A[t], ZZ[prev], CC[prev], CC[y], TC[t], ct
         else:
-            a, hp, cp, c, tc, cb = (A[t, :, :b], HH[prev, :, :b], CC[prev, :, :b],
+            a, zp, cp, c, tc, cb = (A[t, :, :b], ZZ[prev, :, :b], CC[prev, :, :b],
                                     CC[y, :, :b], TC[t, :, :b], ct[:, :b])
-        if skip:
-            skip = False
-        else:
-            tb = tmp if full else tmp[:, :b]
-            mm(Whh, hp, tb)
-            add(a, tb, a)
+        mm(Wj, zp, a)
         tanh(a, a)
         s = a[:H3]
         mul(s, 0.5, s)
@@ -242,11 +260,11 @@ def _lstm_forward(xp, X, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, p):
         if proj:
             hc = HC[t] if full else HC[t, :, :b]
             mul(a[:H], tc, hc)
-            mm(w_hr, hc, HH[y] if full else HH[y, :, :b])
+            mm(w_hr, hc, ZZ[y, :P] if full else ZZ[y, :P, :b])
         else:
-            mul(a[:H], tc, HH[y] if full else HH[y, :, :b])
-    cache = (Xa, A, HH, CC, TC, HC if proj else None)
-    return _outputs(xp, HH, p, P), _final(xp, HH, p, P), _final(xp, CC, p, H), cache
+            mul(a[:H], tc, ZZ[y, :P] if full else ZZ[y, :P, :b])
+    cache = (ZZ, A, CC, TC, HC if proj else None)
+    return _outputs(xp, ZZ, p, P), _final(xp, ZZ, p, P), _final(xp, CC, p, H), cache
 
 
 def _gru_forward(xp, X, h0, w_ih, w_hh, b_ih, b_hh, p):
@@ -390,15 +408,19 @@ def _rows_tb(xp, a):
     return xp.ascontiguousarray(a.transpose(0, 2, 1)).reshape(T * B, K)
 
 
+def _input_grad(xp, p, G2, w_ih, perm):
+    """The input's gradient, in the input's layout, from the gate gradients ``G2``."""
+    dX = G2.T @ (w_ih if perm is None else w_ih[_ix(xp, perm)])
+    return dX[_ix(xp, p.rows)] if p.packed else dX.reshape(p.T, p.B, w_ih.shape[1])
+
+
 def _finish(xp, p, dG, Xa, w_ih, need, perm, perm_inv):
     """dX, dW_ih and db (the ones column's weight) from the gate gradients ``dG`` (T, G, B);
     also returns ``dG`` as ``(G, T * B)`` for the recurrent weight's gradient."""
     G2 = _flat(xp, dG)
     F = Xa.shape[-1] - 1
-    dX = dW_ih = db = None
-    if need[0]:
-        dX = G2.T @ (w_ih if perm is None else w_ih[_ix(xp, perm)])
-        dX = dX[_ix(xp, p.rows)] if p.packed else dX.reshape(p.T, p.B, F)
+    dX = _input_grad(xp, p, G2, w_ih, perm) if need[0] else None
+    dW_ih = db = None
     if need[3] or need[5] or need[6]:
         dWa = G2 @ Xa.reshape(p.T * p.B, F + 1)
         if perm_inv is not None:
@@ -409,7 +431,7 @@ def _finish(xp, p, dG, Xa, w_ih, need, perm, perm_inv):
 
 
 def _lstm_backward(xp, cache, p, weights, dY, dhn, dcn, need):
-    Xa, A, HH, CC, TC, HC = cache
+    ZZ, A, CC, TC, HC = cache
     w_ih, w_hh, w_hr = weights[0], weights[1], weights[4]
     dt = A.dtype
     H = w_hh.shape[0] // 4
@@ -465,10 +487,17 @@ def _lstm_backward(xp, cache, p, weights, dY, dhn, dcn, need):
         mul(dc, ft, dcp)
         mm(WhhT, dg, tp)
         add(dhp, tp, dhp)
-    G2, dX, dW_ih, db = _finish(xp, p, dG, Xa, w_ih, need, perm, perm_inv)
-    dW_hh = None
-    if need[4]:
-        dW_hh = (G2 @ _rows_tb(xp, _prev_blocks(HH, p)))[_ix(xp, perm_inv)]
+    G2 = _flat(xp, dG)
+    dX = _input_grad(xp, p, G2, w_ih, perm) if need[0] else None
+    dW_ih = dW_hh = db = None
+    if need[3] or need[4] or need[5] or need[6]:
+        # one product for the weights of [h; x; 1]: W_hh, W_ih and the bias column
+        F = w_ih.shape[1]
+        dWj = (G2 @ _rows_tb(xp, _prev_blocks(ZZ, p)))[_ix(xp, perm_inv)]
+        # contiguous, as the optimizers' fast paths want their gradients
+        dW_hh = xp.ascontiguousarray(dWj[:, :P]) if need[4] else None
+        dW_ih = xp.ascontiguousarray(dWj[:, P:P + F]) if need[3] else None
+        db = dWj[:, P + F] if (need[5] or need[6]) else None
     dW_hr = None
     if proj and need[7]:
         dW_hr = _flat(xp, _y_blocks(dHH, p)) @ _rows_tb(xp, HC)
