@@ -19,6 +19,7 @@ from .uniform import Uniform
 from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
 from .independent import Independent
 from .multivariate_normal import MultivariateNormal
+from .lowrank_multivariate_normal import LowRankMultivariateNormal
 from .exponential import Exponential
 from .laplace import Laplace
 from .cauchy import Cauchy
@@ -48,7 +49,8 @@ from .kl import kl_divergence, register_kl
 
 __all__ = ['constraints', 'Distribution', 'ExponentialFamily', 'Normal', 'Bernoulli',
            'Categorical', 'Uniform', 'OneHotCategorical', 'OneHotCategoricalStraightThrough',
-           'Independent', 'MultivariateNormal', 'Exponential', 'Laplace', 'Cauchy', 'Poisson',
+           'Independent', 'MultivariateNormal', 'LowRankMultivariateNormal',
+           'Exponential', 'Laplace', 'Cauchy', 'Poisson',
            'Geometric', 'transforms', 'TransformedDistribution', 'LogNormal', 'Gamma', 'Dirichlet',
            'Beta', 'Binomial', 'Multinomial', 'Chi2', 'StudentT', 'HalfNormal', 'HalfCauchy',
            'Gumbel', 'Weibull', 'Pareto', 'ContinuousBernoulli', 'NegativeBinomial',

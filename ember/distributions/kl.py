@@ -130,6 +130,15 @@ def _batch_trace_XXT(bmat):
     return bmat.reshape(-1, m * n).pow(2).sum(-1).reshape(bmat.shape[:-2])
 
 
+def _trace_tril_solve(tril, X):
+    """``trace(Y Y^T)`` for ``Y = tril^-1 X``, batches broadcast (``tril`` lower
+    triangular): the trace term of the Gaussian KL divergences."""
+    batch = ember.broadcast_shapes(tril.shape[:-2], X.shape[:-2])
+    n = tril.size(-1)
+    return _batch_trace_XXT(ember.linalg.solve_triangular(
+        tril.expand(batch + (n, n)), X.expand(batch + X.shape[-2:]), upper=False))
+
+
 @register_kl(Bernoulli, Bernoulli)
 def _kl_bernoulli_bernoulli(p, q):
     t1 = p.probs * (softplus(-q.logits) - softplus(-p.logits))
@@ -182,14 +191,10 @@ def _kl_multivariatenormal_multivariatenormal(p, q):
         raise ValueError('KL-divergence between two Multivariate Normals with different event '
                          'shapes cannot be computed')
     p_tril, q_tril = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
-    half_term1 = (q_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-                  - p_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1))
-    batch = ember.broadcast_shapes(q_tril.shape[:-2], p_tril.shape[:-2])
-    n = p.event_shape[0]
-    term2 = _batch_trace_XXT(ember.linalg.solve_triangular(
-        q_tril.expand(batch + (n, n)), p_tril.expand(batch + (n, n)), upper=False))
+    half_term1 = q._half_log_det() - p._half_log_det()
+    term2 = _trace_tril_solve(q_tril, p_tril)
     term3 = _batch_mahalanobis(q_tril, q.loc - p.loc)
-    return half_term1 + 0.5 * (term2 + term3 - n)
+    return half_term1 + 0.5 * (term2 + term3 - p.event_shape[0])
 
 
 @register_kl(Exponential, Exponential)
@@ -285,3 +290,4 @@ def _kl_expfamily_expfamily(p, q):
 
 
 from . import _kl_cross  # noqa: E402,F401  (registers the cross-family pairs)
+from . import _kl_lowrank  # noqa: E402,F401  (the low-rank multivariate normal pairs)
