@@ -87,7 +87,7 @@ class Geometry:
     ``offsets``: (index tuple, slices) for each kernel offset, in PyTorch's scan order.
     """
     __slots__ = ('n', 'inp', 'k', 's', 'p', 'd', 'out', 'pad_lo', 'pad_hi', 'padded', 'disjoint',
-                 '_offsets', '_lut', '_origin')
+                 '_offsets', '_lut', '_origin', '_flat_origin')
 
     def __init__(self, inp, k, s, p, d, out):
         self.n, self.inp, self.k, self.s, self.p, self.d, self.out = len(k), inp, k, s, p, d, out
@@ -97,6 +97,7 @@ class Geometry:
         self.padded = any(p) or any(hi)
         self.disjoint = all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d))
         self._offsets = self._lut = self._origin = None
+        self._flat_origin = {}
 
     @property
     def lut(self):
@@ -119,6 +120,19 @@ class Geometry:
                 res = res + (np.arange(o, dtype=np.int64) * (si * st)).reshape(shape)
             self._origin = res
         return self._origin
+
+    def flat_origin(self, lead):
+        """Flat index into a whole ``lead + inp`` array of each window's unpadded origin
+        (shape ``lead + out``), cached per ``lead``."""
+        res = self._flat_origin.get(lead)
+        if res is None:
+            nplanes, plane = math.prod(lead), math.prod(self.inp)
+            base = np.arange(nplanes, dtype=np.int64).reshape((nplanes,) + (1,) * self.n)
+            res = (base * plane + self.origin).reshape(lead + self.out)
+            if len(self._flat_origin) > 8:
+                self._flat_origin.clear()
+            self._flat_origin[lead] = res
+        return res
 
     @property
     def offsets(self):
@@ -228,8 +242,10 @@ def lowest(dtype):
     return np.iinfo(dtype).min
 
 
-def max_windows(x, geom, need_idx):
-    """(max over each window, flat in-plane index of the maximum or None).
+def max_windows(x, geom, need_idx, whole=False):
+    """(max over each window, flat in-plane index of the maximum or None); with ``whole``
+    (NumPy only) the index is flat into the whole array instead, which is what the backward's
+    scatter needs.
 
     The index follows PyTorch's scan: a later cell wins only if strictly greater (or NaN), so
     ties go to the first cell of the window. The offsets are combined pairwise in a tree
@@ -242,6 +258,8 @@ def max_windows(x, geom, need_idx):
     offs = geom.offsets
     if len(offs) == 1:
         m = xpad[offs[0][1]].copy()
+        if whole:
+            return m, geom.flat_origin(x.shape[:-geom.n]).copy()
         return m, (xp.broadcast_to(_origin(geom, xp), m.shape).copy() if need_idx else None)
     if not need_idx:
         m = xp.maximum(xpad[offs[0][1]], xpad[offs[1][1]])
@@ -254,6 +272,8 @@ def max_windows(x, geom, need_idx):
     if m.dtype in FLOATING and bool(xp.isnan(m).any()):
         for v, d in zip(views, geom.lut):      # PyTorch keeps the last NaN of a window
             rel[xp.isnan(v)] = d
+    if whole:
+        return m, geom.flat_origin(x.shape[:-geom.n]) + rel
     return m, _origin(geom, xp) + rel
 
 
@@ -370,6 +390,13 @@ class PlaneIndex:
     @property
     def lead(self):
         return self.full_shape[:len(self.full_shape) - self.nsp]
+
+    @classmethod
+    def of_flat(cls, flat, full_shape, nsp, unique):
+        """The PlaneIndex of global flat indices (shape ``lead + out``) already computed."""
+        pidx = cls(flat, full_shape, nsp, unique)
+        pidx._flat = flat.reshape(-1)
+        return pidx
 
     def flat(self):
         """Global flat indices (1-D) into the whole tensor, in output order."""

@@ -52,10 +52,11 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, want_
     x = input._data
     geom = window_geometry(op, x.shape, k, s, p, d, bool(ceil_mode))
     rg = input._rg and STATE.enabled
-    m, rel = max_windows(x, geom, want_idx or rg)
+    whole = rg and not want_idx and x.__class__ is np.ndarray
+    m, rel = max_windows(x, geom, want_idx or rg, whole)
     out = wrap(m)
     if rg:
-        pidx = PlaneIndex(rel, x.shape, n, geom.disjoint)
+        pidx = (PlaneIndex.of_flat if whole else PlaneIndex)(rel, x.shape, n, geom.disjoint)
         record(out, f'MaxPool{_NAME[n]}WithIndicesBackward0', max_pool_backward, (input,),
                saved=(input,), ctx=(pidx, f'MaxPool{_NAME[n]}WithIndicesBackwardBackward0'))
     return (out, wrap(rel)) if want_idx else out
