@@ -12,7 +12,7 @@ from .function import Function, FunctionCtx, once_differentiable
 from .anomaly_mode import (detect_anomaly, set_detect_anomaly, is_anomaly_enabled,
                            is_anomaly_check_nan_enabled)
 from .gradcheck import gradcheck, gradgradcheck
-from . import functional
+from . import functional, graph
 from .._dtype import FLOATING
 
 

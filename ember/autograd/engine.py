@@ -71,6 +71,9 @@ class Node:
         """The saved values, after checking none was modified in place since it was saved."""
         saved = self._saved
         if saved is None:
+            packed = self._out_saved
+            if packed.__class__ is _Packed:
+                return packed.unpack()
             raise RuntimeError(_FREED_MSG)
         versions = self._versions
         if versions is not None:
@@ -250,7 +253,46 @@ def record(out, name, backward, inputs, saved=None, ctx=None, save_output=False,
         node.trace = ''.join(traceback.format_stack()[:-2])
     out.grad_fn = node
     out._rg = True
+    if saved_tensors_hooks_stack is not None and node._saved is not None:
+        _pack_saved(node, out)
     return out
+
+
+# The (pack, unpack) pairs of the active ``autograd.graph.saved_tensors_hooks`` (innermost
+# last); None when there are none, so record() pays one global check.
+saved_tensors_hooks_stack = None
+
+
+class _Packed:
+    """A node's saved values after a pack hook: ``saved()`` unpacks them on each access.
+
+    Kept in ``Node._out_saved`` (with ``_saved`` None) so the engine frees it as usual."""
+    __slots__ = ('values', 'slots', 'unpack_hook')
+
+    def __init__(self, values, slots, unpack_hook):
+        self.values, self.slots, self.unpack_hook = values, slots, unpack_hook
+
+    def unpack(self):
+        values = list(self.values)
+        for i, packed in self.slots:
+            values[i] = self.unpack_hook(packed)
+        return values
+
+
+def _pack_saved(node, out):
+    """Replace the tensors ``node`` saved by what the innermost pack hook makes of them."""
+    pack, unpack = saved_tensors_hooks_stack[-1]
+    values = list(node._saved)
+    slots = []
+    for i, v in enumerate(values):
+        if isinstance(v, _Tensor):
+            slots.append((i, pack(v)))
+            values[i] = None
+    if node._out_saved is not None:
+        for i, _ in node._out_saved:
+            slots.append((i, pack(out)))
+    node._saved = node._versions = None
+    node._out_saved = _Packed(values, slots, unpack)
 
 
 def record_multi(outs, name, backward, inputs, saved=None, ctx=None):
