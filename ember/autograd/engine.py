@@ -9,6 +9,7 @@ so ``create_graph=True`` gives higher-order gradients for free.
 tensor([2., 4.])
 """
 import sys
+import threading
 import traceback
 
 from .grad_mode import STATE
@@ -440,6 +441,30 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     return None
 
 
+class BackwardPass:
+    """The state of a running backward pass, for hooks that ask what it will still reach
+    (``autograd.graph.register_multi_grad_hook``): the containers the engine works on, and
+    the vertex whose hooks are running with the gradients it received."""
+    __slots__ = ('ready', 'buffers', 'deps', 'useful', 'vertex', 'grads')
+
+    def __init__(self, ready, buffers, deps, useful):
+        self.ready, self.buffers, self.deps, self.useful = ready, buffers, deps, useful
+        self.vertex = self.grads = None
+
+
+_PASSES = threading.local()
+
+
+def current_pass():
+    """The innermost backward pass running on this thread, or None.
+
+    >>> current_pass() is None
+    True
+    """
+    stack = getattr(_PASSES, 'stack', None)
+    return stack[-1] if stack else None
+
+
 def _execute(ready, buffers, deps, useful, targets, captured, retain_graph, create_graph):
     """Run the graph from the ``ready`` vertices: ``buffers`` holds the gradients received so
     far (a list per Node, one per output; a Tensor per leaf), ``deps`` the number of
@@ -452,6 +477,11 @@ def _execute(ready, buffers, deps, useful, targets, captured, retain_graph, crea
     STATE.enabled = create_graph
     pop, push = ready.pop, ready.append
     get, take = buffers.get, buffers.pop
+    this_pass = BackwardPass(ready, buffers, deps, useful)
+    stack = getattr(_PASSES, 'stack', None)
+    if stack is None:
+        stack = _PASSES.stack = []
+    stack.append(this_pass)
     try:
         while ready:
             v = pop()
@@ -460,11 +490,13 @@ def _execute(ready, buffers, deps, useful, targets, captured, retain_graph, crea
             if v.__class__ is not Node:                # a leaf tensor
                 if grads is not None:
                     g = results = data = None   # stale references would block stealing
+                    this_pass.vertex, this_pass.grads = v, grads
                     _leaf_receive(v, grads, captured, targets, create_graph)
                 continue
             if grads is None:                          # every incoming gradient was None
                 grads = [None] * v._n_out
             if v._pre_hooks or v._retain:
+                this_pass.vertex, this_pass.grads = v, grads
                 grads = _run_pre_hooks(v, grads, create_graph)
             if captured is not None and key in targets:
                 captured[key] = grads
@@ -521,6 +553,7 @@ def _execute(ready, buffers, deps, useful, targets, captured, retain_graph, crea
                     push(target)
     finally:
         STATE.enabled = prev
+        stack.pop()
 
 
 def _add_to_buffer(buffers, v, nr, g):

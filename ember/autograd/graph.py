@@ -8,7 +8,6 @@ saved for backward, multi-tensor gradient hooks, and ``increment_version``.
 tensor([2., 4.])
 """
 import abc
-import sys
 import threading
 
 from . import engine
@@ -142,28 +141,18 @@ class _MultiHandle:
         self.remove()
 
 
-def _current_pass():
-    """The engine's running backward pass (the frame of ``engine._execute``), or None."""
-    f = sys._getframe(1)
-    code = engine._execute.__code__
-    while f is not None and f.f_code is not code:
-        f = f.f_back
-    return f
-
-
-def _will_receive(tensor, frame):
-    """Whether the running pass has yet to deliver a gradient to ``tensor``."""
-    if frame is None:
+def _will_receive(tensor, running):
+    """Whether the running pass (an ``engine.BackwardPass``) has yet to deliver a gradient to
+    ``tensor``."""
+    if running is None:
         return False
-    local = frame.f_locals
     vertex = tensor.grad_fn if tensor.grad_fn is not None else tensor
     key = id(vertex)
-    if local['useful'] is not None and key not in local['useful']:
+    if running.useful is not None and key not in running.useful:
         return False
-    if local['v'] is vertex:          # a sibling output of the node running its hooks
-        grads = local['grads']
-        return vertex.__class__ is engine.Node and grads[tensor._out_nr] is not None
-    return local['deps'].get(key, 0) > 0 or any(v is vertex for v in local['ready'])
+    if running.vertex is vertex:      # a sibling output of the node running its hooks
+        return vertex.__class__ is engine.Node and running.grads[tensor._out_nr] is not None
+    return running.deps.get(key, 0) > 0 or any(v is vertex for v in running.ready)
 
 
 def register_multi_grad_hook(tensors, fn, *, mode='all'):
@@ -185,12 +174,10 @@ def register_multi_grad_hook(tensors, fn, *, mode='all'):
     lock = threading.Lock()
     state = {'pass': None, 'grads': None}
 
-    def new_pass(frame):
-        # the pass's buffer dict identifies it (kept alive here so it cannot be confused
-        # with a later pass's)
-        token = frame.f_locals['buffers'] if frame is not None else None
-        if state['pass'] is not token or state['grads'] is None:
-            state['pass'] = token
+    def new_pass(running):
+        # kept alive here, so a later pass cannot be confused with this one
+        if state['pass'] is not running or state['grads'] is None:
+            state['pass'] = running
             state['grads'] = [None] * len(tensors)
             state['done'] = False
             return True
@@ -198,18 +185,18 @@ def register_multi_grad_hook(tensors, fn, *, mode='all'):
 
     def make_hook(i):
         def hook(grad):
-            frame = _current_pass()
+            running = engine.current_pass()
             with lock:
-                fresh = new_pass(frame)
+                fresh = new_pass(running)
                 if mode == 'any':
                     if fresh:
                         fn(grad)
-                    elif frame is None:
+                    elif running is None:
                         state['grads'] = None
                     return None
                 state['grads'][i] = grad
                 pending = [j for j, t in enumerate(tensors) if state['grads'][j] is None
-                           and j != i and _will_receive(t, frame)]
+                           and j != i and _will_receive(t, running)]
                 if not pending and not state['done']:
                     state['done'] = True
                     grads = state['grads']
