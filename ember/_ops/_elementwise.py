@@ -15,6 +15,7 @@ from ._base import Tensor, wrap, record, STATE, xp_of, check_inplace, inplace_re
     bump_version, np
 from .. import _dtype as D
 from .._dtype import kind_of, BF16_NP
+from ._inplace_examples import EXAMPLES as INPLACE_EXAMPLES
 
 try:
     # NumPy >= 2 keeps its floating-point error state in a context variable; setting it
@@ -209,13 +210,20 @@ def apply_inplace(t, fn, name, *args, **kwargs):
 def inplace_doc(fn_name, name, example=None):
     """The docstring of the in-place method ``Tensor.<name>`` of op ``fn_name``.
 
-    ``example``: ``(args, printed result)`` of ``ember.tensor([1., 2.]).<name>(args)``.
+    ``example``: ``(args, printed result)`` of ``ember.tensor([1., 2.]).<name>(args)``;
+    without it, the entry of ``_inplace_examples.EXAMPLES`` for ``name``, if any.
     """
     doc = (f'In-place ``{fn_name}``: writes the result into ``self`` (same memory, version '
            f'bumped) and returns it; ``t.{name}(*args)`` is like ``t = ember.{fn_name}(t, '
            f'*args)``, but in place.\n')
     if example is not None:
-        doc += f'\n    >>> ember.tensor([1., 2.]).{name}({example[0]})\n    {example[1]}\n    '
+        example = ('[1., 2.]',) + tuple(example)
+    else:
+        example = INPLACE_EXAMPLES.get(name)
+    if example is not None:
+        given, args, printed = example
+        printed = printed.replace('\n', '\n    ')
+        doc += f'\n    >>> ember.tensor({given}).{name}({args})\n    {printed}\n    '
     return doc
 
 
