@@ -92,31 +92,68 @@ class Tensor:
     # ---- properties -------------------------------------------------------
     @property
     def dtype(self):
+        """The element type.
+
+        >>> ember.tensor([1, 2]).dtype
+        torch.int64
+        """
         return _NP_TO_DTYPE[self._data.dtype]
 
     @property
     def shape(self):
+        """The size of each dimension, as a ``Size``.
+
+        >>> ember.zeros(2, 3).shape
+        torch.Size([2, 3])
+        """
         return Size(self._data.shape)
 
     @property
     def device(self):
+        """Where the data lives.
+
+        >>> ember.zeros(2).device
+        device(type='cpu')
+        """
         arr = self._data
         return CPU if arr.__class__ is np.ndarray else array_device(arr)
 
     @property
     def is_cuda(self):
+        """Whether the data is on a CUDA device.
+
+        >>> ember.zeros(2).is_cuda
+        False
+        """
         return self._data.__class__ is not np.ndarray
 
     @property
     def is_cpu(self):
+        """Whether the data is in host memory.
+
+        >>> ember.zeros(2).is_cpu
+        True
+        """
         return self._data.__class__ is np.ndarray
 
     @property
     def ndim(self):
+        """The number of dimensions (``dim()``).
+
+        >>> ember.zeros(2, 3).ndim
+        2
+        """
         return self._data.ndim
 
     @property
     def requires_grad(self):
+        """Whether autograd records operations on this tensor (settable on leaves).
+
+        >>> x = ember.ones(2)
+        >>> x.requires_grad = True
+        >>> x.requires_grad
+        True
+        """
         return self._rg
 
     @requires_grad.setter
@@ -125,11 +162,22 @@ class Tensor:
 
     @property
     def is_leaf(self):
+        """Whether this tensor was not produced by a recorded operation (gradients accumulate in leaves).
+
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> x.is_leaf, (x * 2).is_leaf
+        (True, False)
+        """
         return self.grad_fn is None
 
     @property
     def data(self):
-        """A tensor sharing this one's memory, outside the graph (its own version counter)."""
+        """A tensor sharing this one's memory, outside the graph (its own version counter).
+
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> x.data
+        tensor([1., 1.])
+        """
         return _make(self._data)
 
     @data.setter
@@ -143,14 +191,32 @@ class Tensor:
 
     @property
     def layout(self):
+        """The memory layout: always strided.
+
+        >>> print(ember.zeros(2).layout)
+        torch.strided
+        """
         return 'torch.strided'
 
     @property
     def output_nr(self):
+        """Which output of its ``grad_fn`` this tensor is.
+
+        >>> a, b = ember.ones(4, requires_grad=True).chunk(2)
+        >>> a.output_nr, b.output_nr
+        (0, 1)
+        """
         return self._out_nr
 
     @property
     def retains_grad(self):
+        """Whether ``retain_grad()`` was called on this non-leaf tensor.
+
+        >>> y = ember.ones(2, requires_grad=True) * 2
+        >>> y.retain_grad()
+        >>> y.retains_grad
+        True
+        """
         fn = self.grad_fn
         return fn is not None and bool(fn._retain) and self._out_nr in fn._retain
 
@@ -166,49 +232,100 @@ class Tensor:
         return self._data.shape[_wrap_dim(dim, self._data.ndim, 'size')]
 
     def dim(self):
+        """The number of dimensions.
+
+        >>> ember.zeros(2, 3).dim()
+        2
+        """
         return self._data.ndim
 
     ndimension = dim
 
     def numel(self):
+        """The number of elements.
+
+        >>> ember.zeros(2, 3).numel()
+        6
+        """
         return self._data.size
 
     nelement = numel
 
     def element_size(self):
+        """Bytes per element.
+
+        >>> ember.zeros(2).element_size(), ember.zeros(2, dtype=ember.float64).element_size()
+        (4, 8)
+        """
         return self._data.itemsize
 
     @property
     def itemsize(self):
-        """Bytes per element (``element_size()``)."""
+        """Bytes per element (``element_size()``).
+
+        >>> ember.zeros(2, dtype=ember.int16).itemsize
+        2
+        """
         return self._data.itemsize
 
     @property
     def nbytes(self):
         """Bytes the elements take: ``numel() * itemsize`` (an expanded view counts every
-        element)."""
+        element).
+
+        >>> ember.zeros(2, 3).nbytes
+        24
+        """
         return self._data.size * self._data.itemsize
 
     def stride(self, dim=None):
-        """Strides in elements, as in PyTorch."""
+        """Strides in elements, as in PyTorch.
+
+        >>> ember.zeros(2, 3).stride()
+        (3, 1)
+        >>> ember.zeros(2, 3).t().stride(0)
+        1
+        """
         isz = self._data.itemsize
         st = tuple(s // isz for s in self._data.strides)
         return st if dim is None else st[_wrap_dim(dim, self._data.ndim, 'stride')]
 
     def is_contiguous(self, memory_format=None):
+        """Whether the elements are laid out row-major without gaps.
+
+        >>> x = ember.zeros(2, 3)
+        >>> x.is_contiguous(), x.t().is_contiguous()
+        (True, False)
+        """
         return bool(self._data.flags.c_contiguous)
 
     def data_ptr(self):
+        """The address of the first element.
+
+        >>> x = ember.zeros(4)
+        >>> x[1:].data_ptr() - x.data_ptr()
+        4
+        """
         arr = self._data
         return arr.ctypes.data if arr.__class__ is np.ndarray else arr.data.ptr
 
     def untyped_storage(self):
+        """The memory this tensor views, shared with its base and other views (in ember, the base array; its ``len`` is in elements, bytes only for one-byte dtypes).
+
+        >>> len(ember.zeros(4, dtype=ember.uint8)[1:].untyped_storage())
+        4
+        """
         base = self._data
         while getattr(base, 'base', None) is not None:
             base = base.base
         return base
 
     def storage_offset(self):
+        """Offset of the first element in the storage, in elements.
+
+        >>> ember.zeros(4)[1:].storage_offset()
+        1
+        """
         arr = self._data
         base = self.untyped_storage()
         if arr.__class__ is not np.ndarray:
@@ -216,15 +333,35 @@ class Tensor:
         return (arr.ctypes.data - np.asarray(base).ctypes.data) // arr.itemsize
 
     def is_floating_point(self):
+        """Whether the dtype is a floating-point type.
+
+        >>> ember.tensor([1.]).is_floating_point(), ember.tensor([1]).is_floating_point()
+        (True, False)
+        """
         return self._data.dtype in FLOATING
 
     def is_complex(self):
+        """Whether the dtype is complex: ember has none, so always False.
+
+        >>> ember.tensor([1.]).is_complex()
+        False
+        """
         return False
 
     def is_signed(self):
+        """Whether the dtype can hold negative values.
+
+        >>> ember.tensor([1]).is_signed(), ember.tensor([1], dtype=ember.uint8).is_signed()
+        (True, False)
+        """
         return self.dtype.is_signed
 
     def get_device(self):
+        """The CUDA device index, or -1 on the CPU.
+
+        >>> ember.zeros(2).get_device()
+        -1
+        """
         return -1 if self.is_cpu else (self.device.index or 0)
 
     # ---- conversion to Python / NumPy -------------------------------------
@@ -240,7 +377,11 @@ class Tensor:
         return arr.reshape(()).item() if arr.__class__ is np.ndarray else arr.reshape(()).get().item()
 
     def tolist(self):
-        """Nested Python lists of the values (a number for a 0-d tensor)."""
+        """Nested Python lists of the values (a number for a 0-d tensor).
+
+        >>> ember.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        """
         arr = self._data
         return (arr if arr.__class__ is np.ndarray else arr.get()).tolist()
 
@@ -386,7 +527,15 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self):
-        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        """Keep ``.grad`` for this non-leaf tensor after backward.
+
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> y = x * 2
+        >>> y.retain_grad()
+        >>> y.sum().backward()
+        >>> y.grad
+        tensor([1., 1.])
+        """
         if not self._rg:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         fn = self.grad_fn
@@ -450,7 +599,14 @@ class Tensor:
         return t
 
     def detach_(self):
-        """Detach this tensor from the graph in place (it becomes a leaf)."""
+        """Detach this tensor from the graph in place (it becomes a leaf).
+
+        >>> y = ember.ones(2, requires_grad=True) * 2
+        >>> y.detach_()
+        tensor([2., 2.])
+        >>> y.is_leaf, y.requires_grad
+        (True, False)
+        """
         self.grad_fn = None
         self._rg = False
         return self
@@ -467,7 +623,13 @@ class Tensor:
         return _to(self, dev, dt, copy)
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
-        """Without arguments, the legacy type name ('torch.FloatTensor'); otherwise a cast."""
+        """Without arguments, the legacy type name ('torch.FloatTensor'); otherwise a cast.
+
+        >>> ember.zeros(2).type()
+        'torch.FloatTensor'
+        >>> ember.zeros(2).type(ember.int64)
+        tensor([0, 0])
+        """
         if dtype is None:
             name = _LEGACY_NAMES[self.dtype.name]
             return f'torch.cuda.{name}' if self.is_cuda else f'torch.{name}'
@@ -480,55 +642,143 @@ class Tensor:
         return _to(self, None, D.to_dtype(dtype), False)
 
     def type_as(self, other):
+        """This tensor cast to ``other``'s dtype (and device).
+
+        >>> ember.tensor([1, 2]).type_as(ember.zeros(1))
+        tensor([1., 2.])
+        """
         return _to(self, other.device, other.dtype, False)
 
     def cpu(self, memory_format=None):
+        """A copy in host memory (``self`` when already there).
+
+        >>> ember.ones(2).cpu()
+        tensor([1., 1.])
+        """
         return _to(self, CPU, None, False)
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """A copy on a CUDA device (needs CuPy and a GPU).
+
+        >>> x = ember.ones(2)
+        >>> (x.cuda() if ember.cuda.is_available() else x).sum().item()
+        2.0
+        """
         dev = to_device('cuda' if device is None else (device if not isinstance(device, int) else f'cuda:{device}'))
         return _to(self, dev, None, False)
 
     def float(self, memory_format=None):
+        """``self.to(ember.float32)``.
+
+        >>> ember.tensor([1, 2]).float()
+        tensor([1., 2.])
+        """
         return _to(self, None, D.float32, False)
 
     def double(self, memory_format=None):
+        """``self.to(ember.float64)``.
+
+        >>> ember.tensor([1, 2]).double()
+        tensor([1., 2.], dtype=torch.float64)
+        """
         return _to(self, None, D.float64, False)
 
     def half(self, memory_format=None):
+        """``self.to(ember.float16)``.
+
+        >>> ember.tensor([1, 2]).half()
+        tensor([1., 2.], dtype=torch.float16)
+        """
         return _to(self, None, D.float16, False)
 
     def bfloat16(self, memory_format=None):
+        """``self.to(ember.bfloat16)`` (needs ``ml_dtypes``).
+
+        >>> ember.tensor([1, 2]).bfloat16()
+        tensor([1., 2.], dtype=torch.bfloat16)
+        """
         return _to(self, None, D.to_dtype(D.bfloat16), False)
 
     def long(self, memory_format=None):
+        """``self.to(ember.int64)`` (floats truncate toward zero).
+
+        >>> ember.tensor([1.5, -2.5]).long()
+        tensor([ 1, -2])
+        """
         return _to(self, None, D.int64, False)
 
     def int(self, memory_format=None):
+        """``self.to(ember.int32)``.
+
+        >>> ember.tensor([1.5, 2.]).int()
+        tensor([1, 2], dtype=torch.int32)
+        """
         return _to(self, None, D.int32, False)
 
     def short(self, memory_format=None):
+        """``self.to(ember.int16)``.
+
+        >>> ember.tensor([1, 2]).short()
+        tensor([1, 2], dtype=torch.int16)
+        """
         return _to(self, None, D.int16, False)
 
     def char(self, memory_format=None):
+        """``self.to(ember.int8)``.
+
+        >>> ember.tensor([1, 2]).char()
+        tensor([1, 2], dtype=torch.int8)
+        """
         return _to(self, None, D.int8, False)
 
     def byte(self, memory_format=None):
+        """``self.to(ember.uint8)``.
+
+        >>> ember.tensor([1, 2]).byte()
+        tensor([1, 2], dtype=torch.uint8)
+        """
         return _to(self, None, D.uint8, False)
 
     def bool(self, memory_format=None):
+        """``self.to(ember.bool)`` (nonzero is True).
+
+        >>> ember.tensor([0, 2]).bool()
+        tensor([False,  True])
+        """
         return _to(self, None, D.bool, False)
 
     def pin_memory(self):
+        """``self``: ember has no page-locked memory (PyTorch copies into it).
+
+        >>> x = ember.ones(2)
+        >>> x.pin_memory() is x
+        True
+        """
         return self
 
     def is_pinned(self):
+        """Whether the data is in page-locked memory: always False in ember.
+
+        >>> ember.ones(2).is_pinned()
+        False
+        """
         return False
 
     def share_memory_(self):
+        """Returns ``self``: ember tensors are not moved to shared memory.
+
+        >>> x = ember.ones(2)
+        >>> x.share_memory_() is x
+        True
+        """
         return self
 
     def is_shared(self):
+        """Whether the data is in shared memory: always False in ember.
+
+        >>> ember.ones(2).is_shared()
+        False
+        """
         return False
 
 
