@@ -15,6 +15,7 @@ from ._base import Tensor, wrap, record, operands, np
 from ._elementwise import (write_out, quiet, quiet_backward, broadcast_call, float_operands,
                            inplace_method, not_implemented_for, need_tensor)
 from ._special_common import float_data, same_dtype_arrays
+from ._inplace_examples import EXAMPLES as INPLACE_EXAMPLES
 from . import _special, _special_gamma as K
 from .._dtype import FLOATING
 
@@ -165,7 +166,9 @@ def _igammac_method(self, other):
 for _f, _name in ((_polygamma_method, 'polygamma'), (_mvlgamma_method, 'mvlgamma'),
                   (_igamma_method, 'igamma'), (_igammac_method, 'igammac')):
     _f.__name__ = _name
-    _f.__doc__ = f'``Tensor.{_name}``: see ``ember.{_name}``.'
+    _given, _args, _printed = INPLACE_EXAMPLES[_name + '_']     # same values, out of place
+    _f.__doc__ = (f'``Tensor.{_name}``: see ``ember.{_name}``.\n\n'
+                  f'    >>> ember.tensor({_given}).{_name}({_args})\n    {_printed}\n    ')
 METHODS = {
     'polygamma': _polygamma_method, 'mvlgamma': _mvlgamma_method,
     'igamma': _igamma_method, 'igammac': _igammac_method,
