@@ -218,7 +218,11 @@ def from_numpy(ndarray):
 
 
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
-    """A 1-d tensor viewing a Python buffer."""
+    """A 1-d tensor viewing a Python buffer.
+
+    >>> ember.frombuffer(bytearray([1, 2, 3]), dtype=ember.uint8)
+    tensor([1, 2, 3], dtype=torch.uint8)
+    """
     arr = np.frombuffer(buffer, dtype=D.to_dtype(dtype).np, count=count, offset=offset)
     return _finish(arr, requires_grad=requires_grad)
 
@@ -286,7 +290,11 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, **kwargs):
-    """An uninitialised tensor (strides are not honoured beyond C order)."""
+    """An uninitialised tensor (strides are not honoured beyond C order).
+
+    >>> ember.empty_strided((2, 3), (3, 1)).shape
+    torch.Size([2, 3])
+    """
     return empty(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -314,7 +322,11 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, **kwargs):
-    """A 0-d tensor holding ``s`` (default float dtype)."""
+    """A 0-d tensor holding ``s`` (default float dtype).
+
+    >>> ember.scalar_tensor(3)
+    tensor(3.)
+    """
     return _finish(np.array(s, _float_dtype(dtype).np), device=device, requires_grad=requires_grad)
 
 
@@ -369,7 +381,11 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
 
 
 def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, **kwargs):
-    """Deprecated ``torch.range``: like arange but includes ``end``, default float dtype."""
+    """Deprecated ``torch.range``: like arange but includes ``end``, default float dtype.
+
+    >>> ember.range(1, 2, 0.5)
+    tensor([1.0000, 1.5000, 2.0000])
+    """
     if end is None:
         start, end = 0, start
     n = int(math.floor((end - start) / step)) + 1
@@ -459,7 +475,12 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    """An uninitialised tensor with ``input``'s shape, dtype and device."""
+    """An uninitialised tensor with ``input``'s shape, dtype and device.
+
+    >>> e = ember.empty_like(ember.zeros(2, 3, dtype=ember.int64))
+    >>> e.shape, e.dtype
+    (torch.Size([2, 3]), torch.int64)
+    """
     return _like(np.empty, input, dtype, device, requires_grad)
 
 
