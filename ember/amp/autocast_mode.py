@@ -96,57 +96,109 @@ def _deprecated(old, new):
 
 
 def get_autocast_cpu_dtype():
-    """Deprecated: ``get_autocast_dtype('cpu')``."""
+    """Deprecated: ``get_autocast_dtype('cpu')``.
+
+    >>> ember.get_autocast_cpu_dtype()
+    torch.bfloat16
+    """
     _deprecated('get_autocast_cpu_dtype', "get_autocast_dtype('cpu')")
     return AUTOCAST.dtype['cpu']
 
 
 def get_autocast_gpu_dtype():
-    """Deprecated: ``get_autocast_dtype('cuda')``."""
+    """Deprecated: ``get_autocast_dtype('cuda')``.
+
+    >>> ember.get_autocast_gpu_dtype()
+    torch.float16
+    """
     _deprecated('get_autocast_gpu_dtype', "get_autocast_dtype('cuda')")
     return AUTOCAST.dtype['cuda']
 
 
 def is_autocast_cpu_enabled():
-    """Deprecated: ``is_autocast_enabled('cpu')``."""
+    """Deprecated: ``is_autocast_enabled('cpu')``.
+
+    >>> ember.is_autocast_cpu_enabled()
+    False
+    """
     _deprecated('is_autocast_cpu_enabled', "is_autocast_enabled('cpu')")
     return AUTOCAST.enabled['cpu']
 
 
 def set_autocast_cpu_enabled(enabled):
-    """Deprecated: ``set_autocast_enabled('cpu', enabled)``."""
+    """Deprecated: ``set_autocast_enabled('cpu', enabled)``.
+
+    >>> ember.set_autocast_cpu_enabled(True)
+    >>> ember.is_autocast_cpu_enabled()
+    True
+    >>> ember.set_autocast_cpu_enabled(False)
+    """
     _deprecated('set_autocast_cpu_enabled', "set_autocast_enabled('cpu', enabled)")
     set_autocast_enabled('cpu', enabled)
 
 
 def set_autocast_cpu_dtype(dtype):
-    """Deprecated: ``set_autocast_dtype('cpu', dtype)``."""
+    """Deprecated: ``set_autocast_dtype('cpu', dtype)``.
+
+    >>> ember.set_autocast_cpu_dtype(ember.float16)
+    >>> ember.get_autocast_cpu_dtype()
+    torch.float16
+    >>> ember.set_autocast_cpu_dtype(ember.bfloat16)
+    """
     _deprecated('set_autocast_cpu_dtype', "set_autocast_dtype('cpu', dtype)")
     AUTOCAST.dtype['cpu'] = dtype
 
 
 def clear_autocast_cache():
-    """Drop the casts of weights that autocast keeps while a region is open."""
+    """Drop the casts of weights that autocast keeps while a region is open.
+
+    >>> ember.clear_autocast_cache()
+    >>> ember.is_autocast_cache_enabled()
+    True
+    """
     clear_cache()
 
 
 def is_autocast_cache_enabled():
-    """Whether autocast caches the casts of weights (True unless switched off)."""
+    """Whether autocast caches the casts of weights (True unless switched off).
+
+    >>> ember.is_autocast_cache_enabled()
+    True
+    """
     return AUTOCAST.cache_enabled
 
 
 def set_autocast_cache_enabled(enabled):
+    """Switch autocast's cache of weight casts on or off.
+
+    >>> ember.set_autocast_cache_enabled(False)
+    >>> ember.is_autocast_cache_enabled()
+    False
+    >>> ember.set_autocast_cache_enabled(True)
+    """
     AUTOCAST.cache_enabled = bool(enabled)
 
 
 def autocast_increment_nesting():
-    """Count one more open autocast region; returns the new depth."""
+    """Count one more open autocast region; returns the new depth.
+
+    >>> ember.autocast_increment_nesting()
+    1
+    >>> ember.autocast_decrement_nesting()
+    0
+    """
     AUTOCAST.nesting += 1
     return AUTOCAST.nesting
 
 
 def autocast_decrement_nesting():
-    """Count one region closed; returns the new depth (0: the cast cache may be cleared)."""
+    """Count one region closed; returns the new depth (0: the cast cache may be cleared).
+
+    >>> ember.autocast_increment_nesting()
+    1
+    >>> ember.autocast_decrement_nesting()
+    0
+    """
     AUTOCAST.nesting -= 1
     return AUTOCAST.nesting
 
