@@ -34,6 +34,12 @@ class detect_anomaly:
 
     The error for a NaN gradient names the backward function and shows the stack of the
     forward call that created it.
+
+    >>> x = ember.tensor([1.], requires_grad=True)
+    >>> with ember.autograd.detect_anomaly():
+    ...     (x * 2).sum().backward()
+    >>> x.grad
+    tensor([2.])
     """
 
     def __init__(self, check_nan=True):

@@ -20,7 +20,21 @@ from .._dtype import FLOATING
 
 
 class FunctionCtx:
-    """The ``ctx`` passed to forward and backward: saves tensors and flags between them."""
+    """The ``ctx`` passed to forward and backward: saves tensors and flags between them.
+
+    >>> class Scale(ember.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x, k):
+    ...         ctx.k = k                # any attribute travels to backward
+    ...         return x * k
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         return grad * ctx.k, None
+    >>> x = ember.ones(2, requires_grad=True)
+    >>> Scale.apply(x, 3.).sum().backward()
+    >>> x.grad
+    tensor([3., 3.])
+    """
 
     def __init__(self):
         self.to_save = ()
@@ -65,7 +79,22 @@ class _FunctionMeta(type):
 
 
 class Function(metaclass=_FunctionMeta):
-    """Base class for custom autograd operations; call them with ``MyFn.apply(...)``."""
+    """Base class for custom autograd operations; call them with ``MyFn.apply(...)``.
+
+    >>> class Cube(ember.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         x, = ctx.saved_tensors
+    ...         return grad * 3 * x ** 2
+    >>> x = ember.tensor([1., 2.], requires_grad=True)
+    >>> Cube.apply(x).sum().backward()
+    >>> x.grad
+    tensor([ 3., 12.])
+    """
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -149,7 +178,21 @@ class Function(metaclass=_FunctionMeta):
 
 
 def once_differentiable(fn):
-    """Decorator for a backward that is not itself differentiable (runs under no_grad)."""
+    """Decorator for a backward that is not itself differentiable (runs under no_grad).
+
+    >>> class Double(ember.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         return x * 2
+    ...     @staticmethod
+    ...     @ember.autograd.function.once_differentiable
+    ...     def backward(ctx, grad):
+    ...         return grad * 2
+    >>> x = ember.ones(2, requires_grad=True)
+    >>> Double.apply(x).sum().backward()
+    >>> x.grad
+    tensor([2., 2.])
+    """
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         prev = STATE.enabled

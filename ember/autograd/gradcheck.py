@@ -63,6 +63,10 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     """Compare autograd's gradients of ``func`` at ``inputs`` with finite differences.
 
     Returns True, or raises GradcheckError (or returns False when raise_exception=False).
+
+    >>> x = ember.tensor([0.5, 1.5], dtype=ember.float64, requires_grad=True)
+    >>> ember.autograd.gradcheck(ember.sin, (x,))
+    True
     """
     inputs = _tuple(inputs)
     diff_idx = [i for i, x in enumerate(inputs) if getattr(x, '_rg', False)]
@@ -90,7 +94,12 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
                   check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False,
                   masked=False):
-    """Check second derivatives: gradcheck of the function ``inputs -> grad(func(inputs))``."""
+    """Check second derivatives: gradcheck of the function ``inputs -> grad(func(inputs))``.
+
+    >>> x = ember.tensor([0.5, 1.5], dtype=ember.float64, requires_grad=True)
+    >>> ember.autograd.gradgradcheck(ember.sin, (x,))
+    True
+    """
     from . import grad
     from .._tensor import _make
     inputs = _tuple(inputs)
