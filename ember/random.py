@@ -124,6 +124,10 @@ class Generator:
         self.device = CPU
         self._set_seed(_DEFAULT_SEED)
 
+    def __repr__(self):
+        # torch's C type name, as a notebook shows the value of ``torch.manual_seed(1)``
+        return f'<torch._C.Generator object at {id(self):#x}>'
+
     # ------------------------------------------------------------------ seeding
     def _set_seed(self, seed64):
         self._seed = seed64

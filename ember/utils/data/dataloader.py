@@ -7,7 +7,7 @@ the global random stream after an epoch equal PyTorch's for the same seed.
 
 >>> from ember.utils.data import DataLoader
 >>> ember.manual_seed(0)
-<ember.random.Generator object at ...>
+<torch._C.Generator object at ...>
 >>> [b.tolist() for b in DataLoader(range(10), batch_size=4, shuffle=True)]
 [[6, 7, 1, 4], [2, 0, 9, 8], [3, 5]]
 """
