@@ -879,22 +879,24 @@ class _LegacyMeta(type):
         return isinstance(obj, Tensor) and obj.dtype is cls._legacy_dtype
 
 
-def _legacy(name, dt):
+def _legacy(name, dt, printed):
+    """The legacy class ``name``; ``printed``: what ``name([1, 2])`` prints."""
     return _LegacyMeta(name, (), {
         '__new__': lambda cls, *a, **k: _legacy_new(Tensor, dt, a, k),
         '_legacy_dtype': dt,
-        '__doc__': f'Legacy constructor: ``{name}(data)`` makes a {dt} tensor.'})
+        '__doc__': (f'Legacy constructor: ``{name}(data)`` makes a {dt} tensor.\n\n'
+                    f'    >>> ember.{name}([1, 2])\n    {printed}\n    ')})
 
 
-FloatTensor = _legacy('FloatTensor', D.float32)
-DoubleTensor = _legacy('DoubleTensor', D.float64)
-HalfTensor = _legacy('HalfTensor', D.float16)
-LongTensor = _legacy('LongTensor', D.int64)
-IntTensor = _legacy('IntTensor', D.int32)
-ShortTensor = _legacy('ShortTensor', D.int16)
-CharTensor = _legacy('CharTensor', D.int8)
-ByteTensor = _legacy('ByteTensor', D.uint8)
-BoolTensor = _legacy('BoolTensor', D.bool)
+FloatTensor = _legacy('FloatTensor', D.float32, 'tensor([1., 2.])')
+DoubleTensor = _legacy('DoubleTensor', D.float64, 'tensor([1., 2.], dtype=torch.float64)')
+HalfTensor = _legacy('HalfTensor', D.float16, 'tensor([1., 2.], dtype=torch.float16)')
+LongTensor = _legacy('LongTensor', D.int64, 'tensor([1, 2])')
+IntTensor = _legacy('IntTensor', D.int32, 'tensor([1, 2], dtype=torch.int32)')
+ShortTensor = _legacy('ShortTensor', D.int16, 'tensor([1, 2], dtype=torch.int16)')
+CharTensor = _legacy('CharTensor', D.int8, 'tensor([1, 2], dtype=torch.int8)')
+ByteTensor = _legacy('ByteTensor', D.uint8, 'tensor([1, 2], dtype=torch.uint8)')
+BoolTensor = _legacy('BoolTensor', D.bool, 'tensor([True, True])')
 
 engine._make = _make
 engine._Tensor = Tensor
