@@ -9,12 +9,20 @@ __all__ = ['is_available', 'device_count', 'current_device', 'synchronize', 'amp
 
 
 def is_available():
-    """Always True: ember always computes on the CPU."""
+    """Always True: ember always computes on the CPU.
+
+    >>> ember.cpu.is_available()
+    True
+    """
     return True
 
 
 def device_count():
-    """1: PyTorch counts the CPU as one device."""
+    """1: PyTorch counts the CPU as one device.
+
+    >>> ember.cpu.device_count()
+    1
+    """
     return 1
 
 
@@ -28,4 +36,7 @@ def current_device():
 
 
 def synchronize(device=None):
-    """Nothing to wait for: CPU work is synchronous."""
+    """Nothing to wait for: CPU work is synchronous.
+
+    >>> ember.cpu.synchronize()
+    """
