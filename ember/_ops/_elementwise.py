@@ -46,11 +46,14 @@ def quiet(fn, *args):
         _ERRSTATE.reset(token)
 
 
-# The hot ops (add, sub, mul, ...) call NumPy without ``quiet``; inf/nan/overflow there must not
-# print NumPy's RuntimeWarnings either (PyTorch never warns). This filter only matches warnings
-# raised from these modules and costs nothing per call.
-warnings.filterwarnings('ignore', category=RuntimeWarning,
-                        module=r'ember\._ops\.(arith|power|binary|clamp|pointwise|comparison)$')
+# The hot ops (add, sub, mul, sum, mean, ...) call NumPy without ``quiet``; inf/nan/overflow there
+# must not print NumPy's RuntimeWarnings either (PyTorch never warns). This filter only matches
+# warnings raised from these modules and costs nothing per call. Where the user's filters turn
+# warnings into errors (``simplefilter('error')`` comes before this filter), those ops catch the
+# RuntimeWarning and redo the call under ``quiet``, so the price is paid only when it warned.
+warnings.filterwarnings(
+    'ignore', category=RuntimeWarning,
+    module=r'ember\._ops\.(arith|power|binary|clamp|pointwise|comparison|reduction|_cascade)$')
 
 
 def quiet_backward(fn):

@@ -8,6 +8,8 @@ shares (``out=``, in-place, PyTorch's messages) in ``_elementwise.py``.
 >>> (a * 3 + 1).grad_fn
 <AddBackward0 object at ...>
 """
+import operator
+
 from ._base import Tensor, wrap, record, STATE, operands, bump_version, default_float, np, opmath
 from ._elementwise import (_ERRSTATE, _IGNORE, apply_inplace, inplace_method, inplace_doc,
                            write_out, quiet, quiet_backward,
@@ -49,6 +51,8 @@ def add(input, other, *, alpha=1, out=None):
         res = wrap(xa + xb)
     except ValueError:
         raise broadcast_error('add', xa, xb) from None
+    except RuntimeWarning:          # warnings are errors: see _elementwise.quiet
+        res = wrap(quiet(np.add, xa, xb))
     if out is not None:
         return write_out(out, res, (input, other), 'add')
     return record(res, 'AddBackward0', _add_backward, (input, other), ctx=alpha)
@@ -70,7 +74,7 @@ def _scale(xa, xb, alpha, op):
                            f'point number. (in {op})')
     if kind == 'b':
         return np.logical_and(xb, bool(alpha))
-    return xb * alpha
+    return quiet(operator.mul, xb, alpha)
 
 
 def _is_bool(x):
@@ -107,6 +111,8 @@ def sub(input, other, *, alpha=1, out=None):
         res = wrap(xa - xb)
     except ValueError:
         raise broadcast_error('sub', xa, xb) from None
+    except RuntimeWarning:
+        res = wrap(quiet(np.subtract, xa, xb))
     if out is not None:
         return write_out(out, res, (input, other), 'sub')
     return record(res, 'SubBackward0', _sub_backward, (input, other), ctx=alpha)
@@ -135,6 +141,8 @@ def rsub(input, other, *, alpha=1):
         res = wrap(xb - xa)
     except ValueError:
         raise broadcast_error('rsub', xa, xb) from None
+    except RuntimeWarning:
+        res = wrap(quiet(np.subtract, xb, xa))
     return record(res, 'RsubBackward0' if isinstance(other, Tensor) else 'RsubBackward1',
                   _rsub_backward, (input, other), ctx=alpha)
 
@@ -157,12 +165,20 @@ def mul(input, other, *, out=None):
                    else opmath(np.multiply, xa, xb, input, other))
     except ValueError:
         raise broadcast_error('mul', xa, xb) from None
+    except RuntimeWarning:
+        res = wrap(quiet(_multiply, xa, xb, input, other))
     if out is not None:
         return write_out(out, res, (input, other), 'mul')
     # as PyTorch, save an operand only for the other one's gradient: ``d * 5`` does not save
     # ``d``, so changing ``d`` in place afterwards is allowed
     return record(res, 'MulBackward0', _mul_backward, (input, other), (input, other),
                   save_if=(1, 0))
+
+
+def _multiply(xa, xb, input, other):
+    """mul's arrays (the expression ``mul`` inlines)."""
+    return (xa * xb if xa.__class__ is not _BF16S is not xb.__class__
+            else opmath(np.multiply, xa, xb, input, other))
 
 
 def _mul_backward(node, grad):

@@ -11,6 +11,7 @@ int64 and never carry a grad_fn.
 tensor([4., 6.])
 """
 from ._base import wrap, record, np, xp_of
+from ._elementwise import quiet
 from .. import _dtype as D
 from ._reduce_helpers import (_type_word, _axes, _dim1, _product, _write, _unsq, expand_reduced,
                               _const)
@@ -41,12 +42,15 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
             np.int64 if dt.kind in 'biu' else np.float32)
     else:
         acc = D.to_dtype(dtype).np
-    if axes is None and acc is None and not keepdim and x.size > 3 and _in_torch_order(x):
-        r = cascade_sum(x.reshape(-1, order='A'))
-    elif x.__class__ is _ndarray:       # ufunc.reduce directly: skips ndarray.sum's wrapper
-        r = _add_reduce(x, axes, acc, None, keepdim)
-    else:
-        r = x.sum(axis=axes, dtype=acc, keepdims=keepdim)
+    try:                                # _sum_arrays, inlined: sum is a hot op
+        if axes is None and acc is None and not keepdim and x.size > 3 and _in_torch_order(x):
+            r = cascade_sum(x.reshape(-1, order='A'))
+        elif x.__class__ is _ndarray:   # ufunc.reduce directly: skips ndarray.sum's wrapper
+            r = _add_reduce(x, axes, acc, None, keepdim)
+        else:
+            r = x.sum(axis=axes, dtype=acc, keepdims=keepdim)
+    except RuntimeWarning:              # inf + -inf with warnings as errors: see _elementwise
+        r = quiet(_sum_arrays, x, axes, acc, keepdim)
     if dtype is None and acc is np.float32:         # float16: accumulate in float32
         r = r.astype(x.dtype)
     res = wrap(r)
@@ -56,6 +60,16 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         return res
     return record(res, 'SumBackward0' if dim is None else 'SumBackward1', _sum_backward,
                   (input,), ctx=(axes, keepdim))
+
+
+def _sum_arrays(x, axes, acc, keepdim):
+    """The sum of array ``x`` over ``axes`` (None: all) accumulated in ``acc`` (None: x's
+    dtype), in PyTorch's order where it matters."""
+    if axes is None and acc is None and not keepdim and x.size > 3 and _in_torch_order(x):
+        return cascade_sum(x.reshape(-1, order='A'))
+    if x.__class__ is _ndarray:
+        return _add_reduce(x, axes, acc, None, keepdim)
+    return x.sum(axis=axes, dtype=acc, keepdims=keepdim)
 
 
 def _in_torch_order(x):
@@ -93,11 +107,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     axes = None if dim is None else _axes(x, dim, 'mean')
     # sum / n (cheaper than ndarray.mean); float16 accumulates in float32 as PyTorch
     acc = np.float32 if x.dtype.itemsize == 2 else None
-    if axes is None and acc is None and not keepdim and x.size > 3 and _in_torch_order(x):
-        r = cascade_sum(x.reshape(-1, order='A'))
-    else:
-        r = (_add_reduce(x, axes, acc, None, keepdim) if x.__class__ is _ndarray else
-             x.sum(axis=axes, keepdims=keepdim, dtype=acc))
+    try:
+        r = _sum_arrays(x, axes, acc, keepdim)
+    except RuntimeWarning:
+        r = quiet(_sum_arrays, x, axes, acc, keepdim)
     n = x.size // r.size if r.size else 0
     if n:
         r = r / n

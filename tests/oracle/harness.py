@@ -7,8 +7,13 @@ become tensors of each library; float arrays listed in ``Sample.grad`` require g
 
 Checks per sample: forward values/dtype/shape; backward (input gradients of
 ``sum(out * w)`` for a random ``w``); gradcheck in float64; second-order gradients.
+ember's side of every check runs under :func:`strict_numpy_warnings`: PyTorch computes
+``inf - inf``, ``0 * inf``, ``log(-1)`` or an overflow silently, so a NumPy RuntimeWarning
+escaping an ember op is a bug.
 """
+import contextlib
 import dataclasses
+import warnings
 from typing import Callable, Optional
 
 import numpy as np
@@ -45,6 +50,15 @@ class Op:
         if self.call is not None:
             return self.call(lib, *args, **kwargs)
         return getattr(lib, self.name)(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def strict_numpy_warnings():
+    """Turn any RuntimeWarning (NumPy's overflow / invalid value / divide by zero) into an
+    error for the duration of the block."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', RuntimeWarning)
+        yield
 
 
 # ---------------------------------------------------------------- sample helpers
