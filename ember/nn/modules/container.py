@@ -23,7 +23,12 @@ def _index(idx, n, kind):
 
 
 class Container(Module):
-    """Deprecated base kept for old code: children are given as keyword arguments."""
+    """Deprecated base kept for old code: children are given as keyword arguments.
+
+    >>> c = ember.nn.Container(fc=ember.nn.Linear(2, 1))
+    >>> [name for name, _ in c.named_children()]
+    ['fc']
+    """
 
     def __init__(self, **kwargs):
         super().__init__()
