@@ -381,7 +381,9 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     return tensor
 
 
-def _make_deprecate(meth):
+def _make_deprecate(meth, shape='3, 3', extra=''):
+    """The deprecated name of ``meth`` (without the ``_``); ``shape`` and ``extra`` (more
+    arguments) make its example."""
     new_name = meth.__name__
     old_name = new_name[:-1]
 
@@ -391,7 +393,10 @@ def _make_deprecate(meth):
         return meth(*args, **kwargs)
 
     deprecated_init.__doc__ = (f'Deprecated alias of :func:`{new_name}` (warns FutureWarning).\n\n'
-                               f'    See ``ember.nn.init.{new_name}``.\n')
+                               f'    See ``ember.nn.init.{new_name}``; it fills the tensor in place '
+                               f'and returns it.\n\n'
+                               f'    >>> t = ember.empty({shape})\n'
+                               f'    >>> ember.nn.init.{old_name}(t{extra}) is t\n    True\n    ')
     deprecated_init.__name__ = old_name
     deprecated_init.__qualname__ = old_name
     return deprecated_init
@@ -399,13 +404,13 @@ def _make_deprecate(meth):
 
 uniform = _make_deprecate(uniform_)
 normal = _make_deprecate(normal_)
-constant = _make_deprecate(constant_)
+constant = _make_deprecate(constant_, extra=', 0.5')
 eye = _make_deprecate(eye_)
-dirac = _make_deprecate(dirac_)
+dirac = _make_deprecate(dirac_, '2, 2, 1')
 xavier_uniform = _make_deprecate(xavier_uniform_)
 xavier_normal = _make_deprecate(xavier_normal_)
 kaiming_uniform = _make_deprecate(kaiming_uniform_)
 kaiming_normal = _make_deprecate(kaiming_normal_)
 orthogonal = _make_deprecate(orthogonal_)
-sparse = _make_deprecate(sparse_)
+sparse = _make_deprecate(sparse_, extra=', 0.5')
 
