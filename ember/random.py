@@ -316,12 +316,24 @@ def manual_seed(seed):
 
 
 def seed():
-    """Seed the default generator nondeterministically and return the seed."""
+    """Seed the default generator nondeterministically and return the seed.
+
+    >>> state = ember.get_rng_state()
+    >>> s = ember.seed()
+    >>> ember.initial_seed() == s
+    True
+    >>> ember.set_rng_state(state)
+    """
     return default_generator.seed()
 
 
 def initial_seed():
-    """The initial seed of the default generator."""
+    """The initial seed of the default generator.
+
+    >>> _ = ember.manual_seed(7)
+    >>> ember.initial_seed()
+    7
+    """
     return default_generator.initial_seed()
 
 

@@ -27,8 +27,6 @@ NAMESPACES = ['ember', 'ember.nn', 'ember.nn.functional', 'ember.nn.init', 'embe
 NOT_YET_DOCUMENTED = {
     'ember.are_deterministic_algorithms_enabled', 'ember.compile', 'ember.is_storage',
     'ember.set_default_tensor_type', 'ember.typename', 'ember.use_deterministic_algorithms',
-    # ember/random.py: being edited concurrently; add examples when it is free
-    'ember.seed', 'ember.initial_seed',
 }
 
 
