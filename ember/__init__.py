@@ -4,6 +4,7 @@
 >>> _ = torch.manual_seed(0); torch.rand(2)
 tensor([0.4963, 0.7682])
 """
+import builtins
 import math as _math
 
 from . import _dtype
@@ -51,31 +52,76 @@ __version__ = '0.1.0'
 
 
 def is_storage(obj):
+    """Whether ``obj`` is a storage object; ember tensors own NumPy arrays, not storages.
+
+    >>> ember.is_storage(ember.zeros(1))
+    False
+    """
     return False
 
 
 def typename(obj):
-    """The PyTorch type name of a tensor ('torch.FloatTensor') or a Python object."""
+    """The PyTorch type name of a tensor ('torch.FloatTensor') or a Python object.
+
+    >>> ember.typename(ember.zeros(1)), ember.typename(3)
+    ('torch.FloatTensor', 'int')
+    """
     if isinstance(obj, Tensor):
         return obj.type()
-    return type(obj).__module__ + '.' + type(obj).__qualname__
+    module = type(obj).__module__
+    name = type(obj).__qualname__
+    return name if module == 'builtins' else module + '.' + name
 
 
 def set_default_tensor_type(t):
-    """Legacy: set the default float dtype from a tensor type (e.g. DoubleTensor)."""
+    """Legacy: set the default float dtype from a tensor type (e.g. DoubleTensor).
+
+    >>> ember.set_default_tensor_type(ember.DoubleTensor); ember.tensor([1.]).dtype
+    torch.float64
+    >>> ember.set_default_tensor_type(ember.FloatTensor)
+    """
     set_default_dtype(t._legacy_dtype if hasattr(t, '_legacy_dtype') else Tensor(0).type(t).dtype)
 
 
+_deterministic = {'mode': False, 'warn_only': False}
+
+
 def use_deterministic_algorithms(mode, *, warn_only=False):
-    """Accepted for compatibility: ember's CPU ops are deterministic already."""
+    """Record the flag PyTorch uses to demand deterministic kernels. ember's CPU ops are
+    deterministic already, so nothing else changes.
+
+    >>> ember.use_deterministic_algorithms(True); ember.are_deterministic_algorithms_enabled()
+    True
+    >>> ember.use_deterministic_algorithms(False)
+    """
+    _deterministic.update(mode=builtins.bool(mode), warn_only=builtins.bool(warn_only))
 
 
 def are_deterministic_algorithms_enabled():
-    return True
+    """The flag ``use_deterministic_algorithms`` set (False by default, as in PyTorch).
+
+    >>> ember.are_deterministic_algorithms_enabled()
+    False
+    """
+    return _deterministic['mode']
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    """The ``warn_only`` flag ``use_deterministic_algorithms`` set.
+
+    >>> ember.is_deterministic_algorithms_warn_only_enabled()
+    False
+    """
+    return _deterministic['warn_only']
 
 
 def compile(model=None, **kwargs):
-    """Returns the model unchanged (ember has no compiler)."""
+    """Returns the model (or function) unchanged: ember has no compiler, so code written for
+    ``torch.compile`` runs eagerly.
+
+    >>> f = ember.compile(lambda x: x * 2); f(ember.tensor([1., 2.]))
+    tensor([2., 4.])
+    """
     if model is None:
         return lambda m: m
     return model

@@ -22,12 +22,8 @@ NAMESPACES = ['ember', 'ember.nn', 'ember.nn.functional', 'ember.nn.init', 'embe
               'ember.autograd', 'ember.autograd.functional', 'ember.autograd.graph',
               'ember.utils.data', 'ember.utils.checkpoint', 'ember.linalg']
 
-# Public names still without an example. Each is defined in ember/__init__.py, which the
-# documentation pass may not edit; remove a name here once its docstring has an example.
-NOT_YET_DOCUMENTED = {
-    'ember.are_deterministic_algorithms_enabled', 'ember.compile', 'ember.is_storage',
-    'ember.set_default_tensor_type', 'ember.typename', 'ember.use_deterministic_algorithms',
-}
+# Public names still without an example (none now; a new one must be justified here).
+NOT_YET_DOCUMENTED = set()
 
 
 def _public_names(module):
