@@ -10,6 +10,7 @@ from ._base import Tensor, wrap, xp_of, as_tensor_arg
 from .binary import where
 from ._elementwise import inplace_method, need_tensor
 from .cumulative import cumsum, cumprod
+from ._inplace_examples import EXAMPLES
 
 _METHOD_FORMS = (
     'abs_', 'acos_', 'acosh_', 'asin_', 'asinh_', 'atan_', 'atanh_', 'arccos_', 'arccosh_',
@@ -21,13 +22,27 @@ _METHOD_FORMS = (
     'detach_', 'addmv_', 'is_signed')
 
 
+# forms whose method has no entry in EXAMPLES (not in-place math, or not a ``_`` method)
+_OWN_EXAMPLES = {
+    'fill_': ('[1., 2.]', '5.', 'tensor([5., 5.])'),
+    'zero_': ('[1., 2.]', '', 'tensor([0., 0.])'),
+    'detach': ('[1.], requires_grad=True', '', 'tensor([1.])'),
+    'detach_': ('[1.], requires_grad=True', '', 'tensor([1.])'),
+    'is_signed': ('[1], dtype=ember.uint8', '', 'False'),
+}
+
+
 def _method_form(name):
     def fn(input, *args, **kwargs):
         need_tensor(input, name, 'input', 1)
         return getattr(Tensor, name)(input, *args, **kwargs)
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (f'``ember.{name}(t, ...)`` is ``t.{name}(...)``; see ``Tensor.{name}``.\n\n'
-                  f'    >>> callable(ember.{name})\n    True\n    ')
+    fn.__doc__ = f'``ember.{name}(t, ...)`` is ``t.{name}(...)``; see ``Tensor.{name}``.\n'
+    example = EXAMPLES.get(name) or _OWN_EXAMPLES.get(name)
+    if example is not None:                 # the method's example, in the function form
+        data, args, printed = example
+        call = f'ember.{name}(ember.tensor({data}){", " + args if args else ""})'
+        fn.__doc__ += f'\n    >>> {call}\n    ' + printed.replace('\n', '\n    ') + '\n    '
     return fn
 
 
