@@ -46,6 +46,18 @@ def quiet(fn, *args):
         _ERRSTATE.reset(token)
 
 
+class quietly:
+    """``with quietly():`` runs a block of NumPy calls without floating-point warnings; the
+    context-manager form of :func:`quiet` (~0.3 us, where ``np.errstate`` costs ~0.7 us)."""
+    __slots__ = ('_token',)
+
+    def __enter__(self):
+        self._token = _ERRSTATE.set(_IGNORE)
+
+    def __exit__(self, *exc):
+        _ERRSTATE.reset(self._token)
+
+
 # The hot ops (add, sub, mul, sum, mean, ...) call NumPy without ``quiet``; inf/nan/overflow there
 # must not print NumPy's RuntimeWarnings either (PyTorch never warns). This filter only matches
 # warnings raised from these modules and costs nothing per call. Where the user's filters turn
@@ -53,7 +65,8 @@ def quiet(fn, *args):
 # RuntimeWarning and redo the call under ``quiet``, so the price is paid only when it warned.
 warnings.filterwarnings(
     'ignore', category=RuntimeWarning,
-    module=r'ember\._ops\.(arith|power|binary|clamp|pointwise|comparison|reduction|_cascade)$')
+    module=r'ember\._ops\.(arith|power|binary|clamp|pointwise|comparison|reduction|_cascade|'
+           r'_linalg_common|shape)$')
 
 
 def quiet_backward(fn):

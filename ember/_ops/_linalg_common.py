@@ -12,6 +12,7 @@ import numpy as np
 
 from ._base import Tensor, wrap, record, xp_of, check_same_device
 from .arith import _write_out
+from ._elementwise import quiet
 from .. import _dtype as D
 from .._dtype import FLOATING, NUMERIC
 
@@ -90,7 +91,10 @@ def gemm(xa, xb):
     once, which is also what PyTorch's CPU GEMM does."""
     if xa.dtype is _F16:
         return (xa.astype(_F32) @ xb.astype(_F32)).astype(_F16)
-    r = xa @ xb
+    try:
+        r = xa @ xb
+    except RuntimeWarning:      # inf * 0 with warnings as errors: see _elementwise.quiet
+        r = quiet(np.matmul, xa, xb)
     return r if r.dtype is xa.dtype else r.astype(xa.dtype)
 
 

@@ -12,7 +12,7 @@ tensor(0.5000)
 """
 from ._base import wrap, record, STATE, np
 from ._autocast import AUTOCAST, full_precision
-from ._elementwise import tname, record_not_implemented
+from ._elementwise import tname, record_not_implemented, quietly, quiet_backward
 from ._nn_loss_common import (reduction_of, need_tensor, f32_exact, reduce_array,
                               reduce_tensor, quiet_call, not_differentiable, add_scalar,
                               sub_scalar)
@@ -134,26 +134,27 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if tt.size and (tt.min() < 0 or tt.max() >= dim):
         raise RuntimeError(f'target out of range (targets must be class indices in [0, '
                            f'{dim - 1}] for {dim} classes)')
-    rows = np.arange(nframe)
-    xt = xm[rows, tt]
-    z = (dt.type(margin) - xt)[:, None] + xm
-    on = z > 0
-    on[rows, tt] = False
-    h = z if p == 1 else z * z
-    w = None if weight is None else weight._data
-    if w is not None:
-        h = h * w[tt][:, None]
-    h = np.where(on, h, dt.type(0))
-    per = (np.add.accumulate(h, axis=1)[:, -1] if dim > 1 else h[:, 0]) / dt.type(dim)
-    if reduction == 'none' and t.ndim > 0:
-        out = per
-    elif reduction == 'none':
-        out = np.asarray(per[0])
-    else:
-        total = np.add.accumulate(per.astype(_F64))[-1] if nframe else 0.0
-        if reduction == 'mean':
-            total = total / nframe
-        out = np.asarray(total, dtype=dt)
+    with quietly():                     # inf scores: inf - inf
+        rows = np.arange(nframe)
+        xt = xm[rows, tt]
+        z = (dt.type(margin) - xt)[:, None] + xm
+        on = z > 0
+        on[rows, tt] = False
+        h = z if p == 1 else z * z
+        w = None if weight is None else weight._data
+        if w is not None:
+            h = h * w[tt][:, None]
+        h = np.where(on, h, dt.type(0))
+        per = (np.add.accumulate(h, axis=1)[:, -1] if dim > 1 else h[:, 0]) / dt.type(dim)
+        if reduction == 'none' and t.ndim > 0:
+            out = per
+        elif reduction == 'none':
+            out = np.asarray(per[0])
+        else:
+            total = np.add.accumulate(per.astype(_F64))[-1] if nframe else 0.0
+            if reduction == 'mean':
+                total = total / nframe
+            out = np.asarray(total, dtype=dt)
     res = wrap(out)
     if not STATE.enabled or not input._rg:
         return res
@@ -162,6 +163,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                   ctx=(tt, on, z, w, p, reduction, nframe, dim))
 
 
+@quiet_backward
 def _multi_margin_backward(node, grad):
     (inp,) = node.saved()
     tt, on, z, w, p, reduction, nframe, dim = node.ctx

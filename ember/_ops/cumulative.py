@@ -5,6 +5,7 @@ formulas are scans too (a reverse cumsum; for cumprod also exact where the input
 tensor([1., 3., 6.])
 """
 from ._base import wrap, record, STATE, np, xp_of
+from ._elementwise import quiet
 from .. import _dtype as D
 from ._reduce_helpers import (_structseq, _VI, _dim1, _zero_index, _product, _write, _scatter,
                               _fill0, _const, _pair)
@@ -31,7 +32,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     elif dt is None and x.dtype is BF16_NP:         # PyTorch accumulates bfloat16 in float32
         r = xp_of(x).cumsum(x, axis=axis, dtype=np.float32).astype(x.dtype)
     else:
-        r = xp_of(x).cumsum(x, axis=axis, dtype=dt)
+        r = quiet(xp_of(x).cumsum, x, axis, dt)
     res = wrap(r)
     if out is not None:
         return _write(out, res)

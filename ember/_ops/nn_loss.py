@@ -21,7 +21,7 @@ import math
 
 from ._base import Tensor, wrap, record, STATE, np
 from ._autocast import AUTOCAST, full_precision
-from ._elementwise import tname
+from ._elementwise import tname, quietly, quiet_backward
 from .. import _dtype as D
 from ._nn_loss_common import (reduction_of, check_reduction, enum_reduction, size_warning,
                               broadcast_shape, need_tensor, not_differentiable, float_result,
@@ -118,8 +118,9 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', we
     reduction = check_reduction(reduction)
     x, t, dt = float_result(input, target, 'mse_cpu')
     shape = broadcast_shape(x, t, 'mse_loss')
-    d = x - t
-    res = wrap(reduce_array(d * d, reduction))
+    with quietly():                     # PyTorch is silent about inf - inf and overflow
+        d = x - t
+        res = wrap(reduce_array(d * d, reduction))
     if not STATE.enabled or not (input._rg or target._rg):
         return res
     n = _numel(shape)
@@ -135,6 +136,7 @@ def _numel(shape):
     return n
 
 
+@quiet_backward
 def _mse_backward(node, grad):
     x, t = node.saved()
     nxt = node.next
@@ -166,11 +168,12 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mea
                            f'beta={beta})')
     x, t, dt = float_result(input, target, 'smooth_l1_cpu')
     shape = broadcast_shape(x, t, 'smooth_l1_loss')
-    z = np.abs(x - t)
     b = dt.type(beta)
     half = dt.type(0.5)
-    loss = np.where(z < b, half * z * z / b, z - half * b)
-    res = wrap(reduce_array(loss, reduction))
+    with quietly():
+        z = np.abs(x - t)
+        loss = np.where(z < b, half * z * z / b, z - half * b)
+        res = wrap(reduce_array(loss, reduction))
     if not STATE.enabled or not (input._rg or target._rg):
         return res
     n = _numel(shape)
@@ -188,6 +191,7 @@ def _piecewise(x, edge, outer):
     return inside, wrap(sign)
 
 
+@quiet_backward
 def _smooth_l1_backward(node, grad):
     norm, beta = node.ctx
     return _piecewise_backward(node, grad, norm, beta, 1.0, beta)
@@ -232,11 +236,12 @@ def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
                            f'delta={delta})')
     x, t, dt = float_result(input, target, 'huber_cpu')
     shape = broadcast_shape(x, t, 'huber_loss')
-    z = np.abs(x - t)
     dl = dt.type(delta)
     half = dt.type(0.5)
-    loss = np.where(z < dl, half * z * z, dl * (z - half * dl))
-    res = wrap(reduce_array(loss, reduction))
+    with quietly():
+        z = np.abs(x - t)
+        loss = np.where(z < dl, half * z * z, dl * (z - half * dl))
+        res = wrap(reduce_array(loss, reduction))
     if not STATE.enabled or not (input._rg or target._rg):
         return res
     n = _numel(shape)
@@ -245,6 +250,7 @@ def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
                   (input, target), ctx=(norm, delta))
 
 
+@quiet_backward
 def _huber_backward(node, grad):
     x, t = node.saved()
     norm, delta = node.ctx
@@ -390,19 +396,20 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                            f'{tname(t.dtype)} (the target of binary_cross_entropy_with_logits '
                            'must be float: use target.float())')
     td = t.dtype
-    ls = _log_sigmoid_array(x)
-    if pos_weight is not None:
-        pw = pos_weight._data
-        lw = _bcast('binary_cross_entropy_with_logits', lambda: (pw - 1) * t + 1, pw, t)
-        ls = _bcast('binary_cross_entropy_with_logits', lambda: ls * lw, ls, lw)
-        ls = ls.astype(x.dtype, copy=False)
-    loss = ((1 - t) * x).astype(td, copy=False)
-    loss = (loss - ls).astype(td, copy=False)
-    if weight is not None:
-        w = weight._data
-        loss = _bcast('binary_cross_entropy_with_logits', lambda: loss * w, loss, w)
-        loss = loss.astype(td, copy=False)
-    res = wrap(reduce_array(loss, reduction))
+    with quietly():                     # inf logits or targets: inf - inf, 0 * inf
+        ls = _log_sigmoid_array(x)
+        if pos_weight is not None:
+            pw = pos_weight._data
+            lw = _bcast('binary_cross_entropy_with_logits', lambda: (pw - 1) * t + 1, pw, t)
+            ls = _bcast('binary_cross_entropy_with_logits', lambda: ls * lw, ls, lw)
+            ls = ls.astype(x.dtype, copy=False)
+        loss = ((1 - t) * x).astype(td, copy=False)
+        loss = (loss - ls).astype(td, copy=False)
+        if weight is not None:
+            w = weight._data
+            loss = _bcast('binary_cross_entropy_with_logits', lambda: loss * w, loss, w)
+            loss = loss.astype(td, copy=False)
+        res = wrap(reduce_array(loss, reduction))
     if not STATE.enabled or not (input._rg or target._rg):
         return res
     return record(res, 'BinaryCrossEntropyWithLogitsBackward0', _bcel_backward,
@@ -424,6 +431,7 @@ def _log_sigmoid_array(x):
                       x)
 
 
+@quiet_backward
 def _bcel_backward(node, grad):
     x, t, w, pw = node.saved()
     mean, n = node.ctx

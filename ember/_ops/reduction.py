@@ -146,7 +146,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if x.dtype.kind in 'biu':
         r = x.sum(axis=axes, dtype=np.int64, keepdims=keepdim)
     else:
-        r = xp_of(x).nansum(x, axis=axes, keepdims=keepdim)
+        r = quiet(xp_of(x).nansum, x, axes, None, None, keepdim)
     res = wrap(r if r.dtype == x.dtype or x.dtype not in FLOATING else r.astype(x.dtype))
     if out is not None:
         return _write(out, res)

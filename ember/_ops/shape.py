@@ -13,6 +13,7 @@ torch.Size([3, 2])
 import operator
 
 from ._base import Tensor, wrap, record, np, norm_dim, xp_of, Size
+from ._elementwise import quietly
 from ._shape_helpers import (_as_int, _shape_args, _norm_dims, _type_word, _meta_inplace,
                              _tensor_list)
 from .. import _dtype as D
@@ -461,7 +462,11 @@ def reduce_to_shape(arr, shape):
     axes = tuple(range(lead)) + tuple(
         i + lead for i, s in enumerate(shape) if s == 1 and arr.shape[i + lead] != 1)
     if axes:
-        arr = arr.sum(axis=axes, keepdims=True)
+        try:
+            arr = arr.sum(axis=axes, keepdims=True)
+        except RuntimeWarning:  # inf + -inf with warnings as errors: see _elementwise.quiet
+            with quietly():
+                arr = arr.sum(axis=axes, keepdims=True)
         if lead:
             arr = arr.reshape(shape)
     return arr

@@ -43,7 +43,7 @@ def _var_forward(x, axes, n, correction, keepdim, op):
         warnings.warn(f'{op}(): degrees of freedom is <= 0. Correction should be strictly less '
                       'than the reduction factor (input numel divided by output numel).',
                       UserWarning, stacklevel=4)
-    with np.errstate(invalid='ignore', divide='ignore'):
+    with np.errstate(all='ignore'):        # inf - inf, an overflowing square
         m = x.mean(axis=axes, keepdims=True)
         d = x - m
         v = (d * d).sum(axis=axes, keepdims=keepdim) / max(dof, 0)

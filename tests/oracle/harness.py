@@ -45,6 +45,9 @@ class Op:
     covers: tuple = ()          # other public names this entry also exercises
     compare: Optional[Callable] = None   # custom compare(ember_out, torch_out)
     nondiff_outputs: tuple = ()  # output indices without gradient (e.g. indices)
+    # checks ('forward', 'backward', 'second_order') that run ember's side for NumPy warnings
+    # only, without comparing values (known nan/inf differences from torch at special values)
+    warnings_only: tuple = ()
 
     def run(self, lib, *args, **kwargs):
         if self.call is not None:

@@ -67,6 +67,8 @@ def test_forward(op, dtype):
     for sample in op.samples(rng, dtype):
         (_, _, _, eo), (_, _, _, to) = _run_both(op, sample, False)
         what = f'{op.name}[{sample.desc}] forward'
+        if 'forward' in op.warnings_only:
+            continue
         if op.compare is not None:
             op.compare(eo, to)
             continue
@@ -114,7 +116,7 @@ def test_backward(op, dtype):
         ws = _grad_outputs(np.random.default_rng(2), to_l, op.nondiff_outputs)
         tg, _ = _backward(torch, op, to_l, ws, ta, gi)
         eg, _ = _backward(ember, op, eo_l, ws, ea, gi)
-        if tg is None:
+        if tg is None or 'backward' in op.warnings_only:
             continue
         assert eg is not None, f'{op.name}[{sample.desc}]: ember output does not require grad'
         _assert_grads(eg, tg, [f'{op.name}[{sample.desc}] grad of input {i}' for i in sorted(gi)],
@@ -184,7 +186,7 @@ def test_second_order(op, dtype):
                 return lib.autograd.grad(total, inputs, allow_unused=True)
         t2 = second(torch, tg, tin)
         e2 = second(ember, eg, ein)
-        if t2 is None:
+        if t2 is None or 'second_order' in op.warnings_only:
             continue
         assert e2 is not None, f'{op.name}[{sample.desc}]: ember first gradient has no graph'
         _assert_grads(e2, t2, [f'{op.name}[{sample.desc}] second-order grad of input {k}'
