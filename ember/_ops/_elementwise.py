@@ -9,6 +9,7 @@ and the helpers below build PyTorch's error messages.
 Traceback (most recent call last):
 RuntimeError: The size of tensor a (2) must match the size of tensor b (3) at non-singleton ...
 """
+import functools
 import warnings
 
 from ._base import Tensor, wrap, record, STATE, xp_of, check_inplace, inplace_result, \
@@ -58,6 +59,15 @@ class quietly:
         _ERRSTATE.reset(self._token)
 
 
+def quieted(fn):
+    """Decorator: ``fn`` (a kernel of many NumPy calls) runs under :func:`quietly`."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with quietly():
+            return fn(*args, **kwargs)
+    return run
+
+
 # The hot ops (add, sub, mul, sum, mean, ...) call NumPy without ``quiet``; inf/nan/overflow there
 # must not print NumPy's RuntimeWarnings either (PyTorch never warns). This filter only matches
 # warnings raised from these modules and costs nothing per call. Where the user's filters turn
@@ -66,7 +76,7 @@ class quietly:
 warnings.filterwarnings(
     'ignore', category=RuntimeWarning,
     module=r'ember\._ops\.(arith|power|binary|clamp|pointwise|comparison|reduction|_cascade|'
-           r'_linalg_common|shape)$')
+           r'_linalg_common|shape|nn_linear)$')
 
 
 def quiet_backward(fn):

@@ -24,6 +24,7 @@ import threading
 import numpy as np
 
 from ._base import xp_of
+from ._elementwise import quietly
 
 _ALL = slice(None)
 
@@ -266,10 +267,11 @@ def _mm(a, b, pooled=True):
     xp = xp_of(a)
     shape = (a.shape[0], a.shape[1], b.shape[2])
     out = scratch(xp, shape, a.dtype) if pooled else xp.empty(shape, a.dtype)
-    if shape[0] == 1:
-        xp.matmul(a[0], b[0], out=out[0])
-    else:
-        xp.matmul(a, b, out=out)
+    with quietly():             # inf * 0 in the inputs: nan silently, as in PyTorch
+        if shape[0] == 1:
+            xp.matmul(a[0], b[0], out=out[0])
+        else:
+            xp.matmul(a, b, out=out)
     return out
 
 

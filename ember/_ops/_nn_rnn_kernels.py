@@ -26,6 +26,8 @@ all steps at the end.
 """
 import numpy as np
 
+from ._elementwise import quieted
+
 __all__ = ['plan', 'forward', 'backward']
 
 _PLANS = {}
@@ -204,6 +206,7 @@ def _y_blocks(HH, p):
 
 
 # --------------------------------------------------------------------------- forward
+@quieted            # inf/nan inputs give inf/nan silently, as in PyTorch
 def forward(mode, xp, X, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, p):
     """Run the layer over ``X`` (``(T, B, F)``, or packed ``(N, F)``); returns
     ``(Y, h_n, c_n, cache)``: the outputs in the layout of ``X``, the final states ``(B, .)``
@@ -349,6 +352,7 @@ def _rnn_forward(xp, X, h0, w_ih, w_hh, b_ih, b_hh, p, relu):
 
 
 # --------------------------------------------------------------------------- backward
+@quieted
 def backward(mode, xp, cache, p, weights, dY, dhn, dcn, need):
     """Gradients ``(dX, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh, dW_hr)`` (None where ``need[i]``
     is false) from the gradients of the outputs (``dY`` in the layout of the outputs),

@@ -7,7 +7,8 @@ tensor([[2., 2.],
         [2., 2.],
         [2., 2.]])
 """
-from ._base import wrap, record, xp_of
+from ._base import wrap, record, xp_of, np
+from ._elementwise import quiet, quieted
 from ._autocast import AUTOCAST, lower_precision
 from .arith import _write_out, _generic_inplace
 from .products import matmul, mv, _mm_checks, _mm_grads, _mv_grads, _bmm_grads, _batches
@@ -61,6 +62,7 @@ def _same_dtype_input(xi, xm, op):
                            f'{_tname(xm)}' + _dtype_help(op, xi, xm))
 
 
+@quieted
 def _fused(prod, xi, beta, alpha, out, op, name, backward, input, m1, m2):
     """The result ``beta * input + alpha * prod`` of ``op(input, m1, m2)`` (``xi``: input's
     array, already promoted for addr): written to ``out=``, or recorded with ``backward``."""
@@ -121,7 +123,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         _mm_checks(x1, x2, 'addmm')
     xi = input._data
     _same_dtype_input(xi, x1, 'addmm')
-    return _fused(x1 @ x2, xi, beta, alpha, out, 'addmm', 'AddmmBackward0', _addmm_backward,
+    return _fused(quiet(np.matmul, x1, x2), xi, beta, alpha, out, 'addmm', 'AddmmBackward0', _addmm_backward,
                   input, mat1, mat2)
 
 
@@ -173,7 +175,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
                            f', batch1: {_CNAME.get(str(x1.dtype))}, batch2: '
                            f'{_CNAME.get(str(x2.dtype))}' + _dtype_help('baddbmm', x1, x2))
     _check_kind(x1, x2, 'bmm')
-    return _fused(x1 @ x2, xi, beta, alpha, out, 'baddbmm', 'BaddbmmBackward0',
+    return _fused(quiet(np.matmul, x1, x2), xi, beta, alpha, out, 'baddbmm', 'BaddbmmBackward0',
                   _baddbmm_backward, input, batch1, batch2)
 
 

@@ -21,6 +21,7 @@ import math
 import warnings
 
 from ._base import Tensor, wrap, record, record_multi, xp_of, STATE, np
+from ._elementwise import quieted
 from ._autocast import AUTOCAST, lower_precision
 from .fused_products import baddbmm
 from .products import bmm
@@ -376,6 +377,7 @@ def _softmax_rows(s, safe):
 _TINY = {'f': 1e-30, 'd': 1e-290, 'e': 1e-4}
 
 
+@quieted            # inf/huge scores: inf/nan silently, as in PyTorch
 def _attention(q, k, v, mask, dropout_p, safe, need_weights):
     """The fused core over (B, L, d) queries, (B, S, d) keys and values and an additive mask
     broadcastable to (B, L, S): returns the output (B, L, d), and the (dropped-out) weights
@@ -407,6 +409,7 @@ def _attention(q, k, v, mask, dropout_p, safe, need_weights):
                         (q, k, v, mask), ctx=ctx)
 
 
+@quieted
 def _attention_backward(node, grad, gw=None):
     q, k, v, mask = node.saved()
     p, pd, noise, dropout_p, safe = node.ctx

@@ -14,7 +14,7 @@ tensor([[3., 4.],
 import inspect
 
 from ._base import Tensor, wrap, record, xp_of, np, bump_version
-from ._elementwise import not_a_tensor
+from ._elementwise import not_a_tensor, quietly
 from .._dtype import FLOATING
 
 __all__ = ['embedding', 'embedding_renorm_']
@@ -160,11 +160,12 @@ def embedding_renorm_(input, indices, max_norm, norm_type):
                          f'[{n}, {w.shape[1]}] at dimension 0 (embedding with max_norm: valid '
                          f'indices are 0..{n - 1})')
     sel = w[rows]
-    norms = _row_norms(sel, float(norm_type)).astype(w.dtype).astype(np.float64)
-    big = norms > max_norm
-    if big.any():
-        scale = (max_norm / (norms[big] + 1e-7)).astype(w.dtype)
-        w[rows[big]] = sel[big] * scale[:, None]
+    with quietly():             # an inf row: its norm is inf and the row becomes nan, silently
+        norms = _row_norms(sel, float(norm_type)).astype(w.dtype).astype(np.float64)
+        big = norms > max_norm
+        if big.any():
+            scale = (max_norm / (norms[big] + 1e-7)).astype(w.dtype)
+            w[rows[big]] = sel[big] * scale[:, None]
         bump_version(input)
     return input
 

@@ -8,6 +8,7 @@ torch.Size([2, 4])
 import math
 
 from ._base import Tensor, wrap, record
+from ._elementwise import quiet
 from ._autocast import AUTOCAST, lower_precision
 from .fused_products import addmm
 from .products import matmul, mm
@@ -51,8 +52,11 @@ def linear(input, weight, bias=None):
         b = bias._data
         if (w.ndim == 2 and b.ndim == 1 and x.dtype is w.dtype is b.dtype
                 and b.shape[0] == w.shape[0]):
-            out = x @ w.T
-            out += b
+            try:
+                out = x @ w.T
+                out += b
+            except RuntimeWarning:      # inf * 0 with warnings as errors: see _elementwise.quiet
+                out = quiet(_affine, x, w, b)
             if out.dtype is not x.dtype:        # bfloat16: accumulated in float32, round once
                 out = out.astype(x.dtype)
             return record(wrap(out), 'AddmmBackward0', _linear_backward, (bias, input, weight),
@@ -62,6 +66,13 @@ def linear(input, weight, bias=None):
         return matmul(input, weight.t()) + bias
     flat = input.reshape(-1, x.shape[-1])
     return addmm(bias, flat, weight.t()).view(*x.shape[:-1], w.shape[0])
+
+
+def _affine(x, w, b):
+    """``x @ w.T + b`` on arrays (linear's fast path)."""
+    out = x @ w.T
+    out += b
+    return out
 
 
 def _linear_backward(node, grad):

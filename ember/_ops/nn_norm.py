@@ -22,7 +22,7 @@ import inspect
 import numbers
 
 from ._base import Tensor, wrap, record, STATE, xp_of, np, bump_version
-from ._elementwise import not_implemented_for, tname
+from ._elementwise import not_implemented_for, tname, quieted, quiet_backward
 from ..autograd.grad_mode import no_grad
 from .._dtype import FLOATING, HALF_FLOATING
 
@@ -248,6 +248,7 @@ def _in_float32(fn, input, params, stats, *args, **kwargs):
     return (res[0].to(input.dtype),) + tuple(a.astype(saved) for a in res[1:])
 
 
+@quieted
 def _native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum,
                        eps, kernel='batch_norm', saved_dtype=None):
     if _low_precision(input):
@@ -265,6 +266,7 @@ def _native_batch_norm(input, weight, bias, running_mean, running_var, training,
     return res, mean, invstd
 
 
+@quiet_backward
 def _batch_norm_backward(node, grad):
     x_t, w_t = node.saved()
     mean, invstd, training, eps = node.ctx
@@ -498,6 +500,7 @@ def _check_layer_norm(x, ns, weight, bias, kernel):
             f'equal normalized_shape; check the layer size or the layout of the input)')
 
 
+@quieted
 def _native_layer_norm(input, normalized_shape, weight, bias, eps, kernel='layer_norm'):
     if _low_precision(input):
         return _in_float32(lambda x, w, b, kernel: _native_layer_norm(
@@ -535,6 +538,7 @@ def _native_layer_norm(input, normalized_shape, weight, bias, eps, kernel='layer
     return res, mean, rstd
 
 
+@quiet_backward
 def _layer_norm_backward(node, grad):
     x_t, w_t = node.saved()
     mean, rstd, k, kk, eps = node.ctx
@@ -601,6 +605,7 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
 
 
 # ---------------------------------------------------------------- group norm
+@quieted
 def _native_group_norm(input, weight, bias, num_groups, eps, kernel='group_norm'):
     if _low_precision(input):
         return _in_float32(lambda x, w, b, kernel: _native_group_norm(
@@ -650,6 +655,7 @@ def _native_group_norm(input, weight, bias, num_groups, eps, kernel='group_norm'
     return res, mean, rstd
 
 
+@quiet_backward
 def _group_norm_backward(node, grad):
     x_t, w_t = node.saved()
     mean, rstd, g, eps = node.ctx

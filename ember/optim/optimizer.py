@@ -17,6 +17,7 @@ import warnings
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
+from .._ops._elementwise import quietly
 from ..utils.hooks import RemovableHandle
 
 __all__ = ['Optimizer', 'required', 'register_optimizer_step_pre_hook',
@@ -72,11 +73,14 @@ def _with_hooks(step):
                                        f'new_kwargs), but got {res}.')
                 args, kwargs = res
         self._opt_called = True
-        if self.defaults.get('differentiable', False):
-            out = step(self, *args, **kwargs)
-        else:
-            with no_grad():
+        # an inf/nan gradient (what GradScaler skips) gives inf/nan silently, as in PyTorch,
+        # not NumPy's "invalid value encountered in divide"
+        with quietly():
+            if self.defaults.get('differentiable', False):
                 out = step(self, *args, **kwargs)
+            else:
+                with no_grad():
+                    out = step(self, *args, **kwargs)
         for hook in itertools.chain(self._optimizer_step_post_hooks.values(),
                                     _GLOBAL_POST_HOOKS.values()):
             hook(self, args, kwargs)
