@@ -23,7 +23,7 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
     >>> functional_call(lin, params, (ember.ones(1, 2),))
     tensor([[2.]])
     """
-    from ..nn.utils.stateless import _reparametrize
+    from ..nn.utils.stateless import call_reparametrized
     if isinstance(parameter_and_buffer_dicts, dict):
         merged = parameter_and_buffer_dicts
     elif isinstance(parameter_and_buffer_dicts, (list, tuple)):
@@ -39,11 +39,4 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
     else:
         raise ValueError(f'Expected parameter_and_buffer_dicts to be a dict, or a list/tuple '
                          f'of dicts, but got {type(parameter_and_buffer_dicts)}')
-    if kwargs is None:
-        kwargs = {}
-    if args is None:
-        args = ()
-    elif not isinstance(args, tuple):
-        args = (args,)
-    with _reparametrize(module, merged, tie_weights, strict):
-        return module(*args, **kwargs)
+    return call_reparametrized(module, merged, args, kwargs, tie_weights, strict)

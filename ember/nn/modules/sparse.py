@@ -29,6 +29,21 @@ def _check_padding_idx(padding_idx, num_embeddings, what='Padding_idx'):
     return padding_idx
 
 
+def _init_weight(module, weight, requires_grad, device, dtype):
+    """The ``(num_embeddings, embedding_dim)`` weight of an Embedding/EmbeddingBag: drawn by
+    ``reset_parameters`` or, when given, ``weight`` itself after a shape check."""
+    shape = [module.num_embeddings, module.embedding_dim]
+    if weight is None:
+        module.weight = Parameter(empty(shape, device=device, dtype=dtype),
+                                  requires_grad=requires_grad)
+        module.reset_parameters()
+        return
+    if list(weight.shape) != shape:
+        raise AssertionError('Shape of weight does not match num_embeddings and embedding_dim '
+                             f'(got {list(weight.shape)}, expected {shape})')
+    module.weight = Parameter(weight, requires_grad=requires_grad)
+
+
 class Embedding(Module):
     """Map integer indices to rows of a learned ``(num_embeddings, embedding_dim)`` matrix.
 
@@ -53,16 +68,7 @@ class Embedding(Module):
         self.max_norm = max_norm
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
-        if _weight is None:
-            self.weight = Parameter(empty((num_embeddings, embedding_dim), device=device,
-                                          dtype=dtype), requires_grad=not _freeze)
-            self.reset_parameters()
-        else:
-            if list(_weight.shape) != [num_embeddings, embedding_dim]:
-                raise AssertionError(
-                    'Shape of weight does not match num_embeddings and embedding_dim (got '
-                    f'{list(_weight.shape)}, expected [{num_embeddings}, {embedding_dim}])')
-            self.weight = Parameter(_weight, requires_grad=not _freeze)
+        _init_weight(self, _weight, not _freeze, device, dtype)
         self.sparse = sparse
 
     def reset_parameters(self):
@@ -143,16 +149,7 @@ class EmbeddingBag(Module):
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
         self.padding_idx = _check_padding_idx(padding_idx, num_embeddings, 'padding_idx')
-        if _weight is None:
-            self.weight = Parameter(empty((num_embeddings, embedding_dim), device=device,
-                                          dtype=dtype))
-            self.reset_parameters()
-        else:
-            if list(_weight.shape) != [num_embeddings, embedding_dim]:
-                raise AssertionError(
-                    'Shape of weight does not match num_embeddings and embedding_dim (got '
-                    f'{list(_weight.shape)}, expected [{num_embeddings}, {embedding_dim}])')
-            self.weight = Parameter(_weight)
+        _init_weight(self, _weight, True, device, dtype)
         self.mode = mode
         self.sparse = sparse
         self.include_last_offset = include_last_offset

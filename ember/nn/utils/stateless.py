@@ -34,13 +34,25 @@ def functional_call(module, parameters_and_buffers, args=None, kwargs=None, *, t
                   'and will be removed in a future version of PyTorch. Please use '
                   '`torch.func.functional_call` instead which is a drop-in replacement.',
                   FutureWarning, stacklevel=2)
+    return call_reparametrized(module, parameters_and_buffers, args, kwargs, tie_weights, strict)
+
+
+def call_reparametrized(module, tensors, args, kwargs, tie_weights, strict):
+    """``module(*args, **kwargs)`` with the named parameters/buffers in ``tensors`` swapped
+    in for the call (``args``: a tuple, one value, or None). Shared by the functional_calls.
+
+    >>> lin = ember.nn.Linear(1, 1)
+    >>> call_reparametrized(lin, {'weight': ember.ones(1, 1), 'bias': ember.zeros(1)},
+    ...                     ember.ones(1, 1), None, True, False)
+    tensor([[1.]])
+    """
     if kwargs is None:
         kwargs = {}
     if args is None:
         args = ()
     elif not isinstance(args, tuple):
         args = (args,)
-    with _reparametrize(module, parameters_and_buffers, tie_weights, strict):
+    with _reparametrize(module, tensors, tie_weights, strict):
         return module(*args, **kwargs)
 
 
