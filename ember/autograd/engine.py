@@ -589,7 +589,10 @@ def _leaf_receive(leaf, grad, captured, targets, create_graph):
     old = leaf.grad
     if old is None:
         if create_graph:
-            leaf.grad = grad
+            # a differentiable copy, as PyTorch: the incoming gradient may be the caller's
+            # tensor (gradient=, a hook's result), which a later in-place accumulation would
+            # otherwise modify
+            leaf.grad = grad.clone()
         else:
             # Like PyTorch, keep the incoming gradient itself as .grad (no copy) when nothing
             # else can see it: only this call chain refers to the tensor and to its own array.
