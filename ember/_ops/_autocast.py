@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from ..autograd.grad_mode import STATE as GRAD
 
 __all__ = []
 
@@ -66,12 +67,16 @@ def _eligible_device(t):
 
 def _cached_cast(t, make):
     """``make(t)``, cached for leaves that require grad (weights) while the cache is on, so
-    a weight used twice in one region is cast once, as PyTorch does."""
+    a weight used twice in one region is cast once, as PyTorch does. A cast made under
+    ``no_grad`` is not stored: it has no graph, and a later use with grad enabled in the same
+    region must still reach the weight."""
     if not (AUTOCAST.cache_enabled and t._rg and t.grad_fn is None):
         return make(t)
     key = (id(t), make)
     hit = AUTOCAST.cache.get(key)
     if hit is None or hit[0] is not t:
+        if not GRAD.enabled:
+            return make(t)
         hit = AUTOCAST.cache[key] = (t, make(t))
     return hit[1]
 
@@ -116,7 +121,15 @@ def lower_precision_inputs(op, *args, **kwargs):
     return _lower_precision(op, args, kwargs, round_outputs=False)
 
 
+def _has_out(kwargs):
+    """Whether the call writes into ``out=``: PyTorch's autocast leaves out= variants alone
+    (the op runs in its inputs' dtypes and writes into, and returns, ``out`` itself)."""
+    return kwargs.get('out') is not None
+
+
 def _lower_precision(op, args, kwargs, round_outputs):
+    if _has_out(kwargs):
+        return _run_plain(op, args, kwargs)
     target = None
     for a in args:
         for t in (a if isinstance(a, (list, tuple)) else (a,)):
@@ -152,11 +165,15 @@ def full_precision(op, *args, **kwargs):
         if t._data.dtype in _LOWER and _eligible_device(t) is not None:
             return _cached_cast(t, _up)
         return t
+    if _has_out(kwargs):
+        return _run_plain(op, args, kwargs)
     return _run_plain(op, [_map_tensors(cast_in, a) for a in args], kwargs)
 
 
 def promote(op, *args, **kwargs):
     """Run ``op`` with its eligible floating inputs cast to the widest of their dtypes."""
+    if _has_out(kwargs):
+        return _run_plain(op, args, kwargs)
     found = []
     _map_tensors(lambda t: found.append(t) if _eligible_device(t) is not None else None, args)
     widest = None
