@@ -10,6 +10,7 @@ from ._base import Tensor, wrap, record, STATE, xp_of, bump_version, np
 from .arith import apply_inplace, tname
 from ._elementwise import inplace_doc
 from .shape import view_of
+from .. import _dtype as D
 
 _FULL = slice(None)
 _ELL = (Ellipsis,)
@@ -81,7 +82,8 @@ def _writable(arr, op):
 
 
 _CTYPE = {'int8': 'int8_t', 'int16': 'int16_t', 'int32': 'int32_t', 'int64': 'int64_t',
-          'uint8': 'uint8_t', 'float16': 'c10::Half', 'float32': 'float', 'float64': 'double'}
+          'uint8': 'uint8_t', 'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16',
+          'float32': 'float', 'float64': 'double'}
 
 
 def _fill_value(dt, v, op):
@@ -121,7 +123,8 @@ def _ilimits(dt):
 def _fmax(dt):
     m = _FMAX.get(dt)
     if m is None:
-        m = _FMAX[dt] = float(np.finfo(dt).max)
+        # ember's finfo: NumPy's has no bfloat16 (an ml_dtypes type)
+        m = _FMAX[dt] = float(D.finfo(D.from_numpy_dtype(dt)).max)
     return m
 
 

@@ -463,6 +463,7 @@ def _separable_backward(node, grad):
 def apply_mats(x, mats):
     n = len(mats)
     xp = xp_of(x)
+    dtype = x.dtype
     for i, m in enumerate(mats):
         if m is None:
             continue
@@ -476,6 +477,8 @@ def apply_mats(x, mats):
         else:
             moved = xp.moveaxis(x, ax, -1)
             x = xp.moveaxis(moved @ m.T, -1, ax)
+    if x.dtype != dtype:    # NumPy's bfloat16 matmul gives float32: round once at the end
+        x = x.astype(dtype)
     return xp.ascontiguousarray(x)
 
 
