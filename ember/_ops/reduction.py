@@ -52,7 +52,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     except RuntimeWarning:              # inf + -inf with warnings as errors: see _elementwise
         r = quiet(_sum_arrays, x, axes, acc, keepdim)
     if dtype is None and acc is np.float32:         # float16: accumulate in float32
-        r = r.astype(x.dtype)
+        r = quiet(r.astype, x.dtype)                # a sum past 65504 becomes inf silently
     res = wrap(r)
     if out is not None:
         return _write(out, res)
@@ -99,7 +99,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         if np.dtype(dt) not in FLOATING:
             raise RuntimeError('mean(): could not infer output dtype. Optional dtype must be '
                                f'either a floating point or complex dtype. Got: {_type_word(dt)}')
-        x = x.astype(dt)
+        x = quiet(x.astype, dt)         # out of float16's range: inf, silently as PyTorch
     elif x.dtype not in FLOATING:
         raise RuntimeError('mean(): could not infer output dtype. Input dtype must be either a '
                            f'floating point or complex dtype. Got: {_type_word(x.dtype)} (use '
