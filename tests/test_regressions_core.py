@@ -136,6 +136,25 @@ def test_backward_inside_hook_and_multi_grad_hook():
     _same(build)
 
 
+def test_multi_grad_hook_with_a_nested_backward_in_a_tensor_hook():
+    # the nested pass gets its own BackwardPass: neither hook sees the other's gradients
+    def build(lib):
+        graph = lib.autograd.graph
+        a, b, c = (lib.ones(2, requires_grad=True) for _ in range(3))
+        outer, inner = [], []
+        graph.register_multi_grad_hook(
+            (a, b), lambda gs: outer.append([None if g is None else g.tolist() for g in gs]))
+        graph.register_multi_grad_hook((c,), lambda gs: inner.append(gs[0].tolist()))
+
+        def nested(g):
+            with lib.enable_grad():
+                (c * 4).sum().backward()
+        a.register_hook(nested)
+        (a * 2 + b * 3).sum().backward()
+        return outer, inner, a.grad.tolist(), c.grad.tolist()
+    _same(build)
+
+
 def test_grad_allow_unused_inputs_and_saved_tensor_hooks():
     def build(lib):
         x = lib.tensor([1., 2.], requires_grad=True)
