@@ -584,6 +584,20 @@ def _dims(name, input, hx):
         raise ValueError(f'{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead')
 
 
+def _batched_single_state(cell, name, input, hx):
+    """RNNCell/GRUCell inputs as a batch: ``(input, hx, is_batched)`` with unbatched (1-D)
+    tensors given a batch dimension and a missing ``hx`` as zeros."""
+    _dims(name, input, hx)
+    is_batched = input.dim() == 2
+    if not is_batched:
+        input = input.unsqueeze(0)
+    if hx is None:
+        hx = _zeros_state(cell, input)
+    elif not is_batched:
+        hx = hx.unsqueeze(0)
+    return input, hx, is_batched
+
+
 class RNNCell(RNNCellBase):
     """One step of an Elman RNN: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (or relu).
 
@@ -600,14 +614,7 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
-        _dims('RNNCell', input, hx)
-        is_batched = input.dim() == 2
-        if not is_batched:
-            input = input.unsqueeze(0)
-        if hx is None:
-            hx = _zeros_state(self, input)
-        elif not is_batched:
-            hx = hx.unsqueeze(0)
+        input, hx, is_batched = _batched_single_state(self, 'RNNCell', input, hx)
         if self.nonlinearity not in ('tanh', 'relu'):
             raise RuntimeError(f'Unknown nonlinearity: {self.nonlinearity}')
         self._check(input, (hx,))
@@ -675,14 +682,7 @@ class GRUCell(RNNCellBase):
                          dtype=dtype)
 
     def forward(self, input, hx=None):
-        _dims('GRUCell', input, hx)
-        is_batched = input.dim() == 2
-        if not is_batched:
-            input = input.unsqueeze(0)
-        if hx is None:
-            hx = _zeros_state(self, input)
-        elif not is_batched:
-            hx = hx.unsqueeze(0)
+        input, hx, is_batched = _batched_single_state(self, 'GRUCell', input, hx)
         self._check(input, (hx,))
         ir, iz, inn = F.linear(input, self.weight_ih, self.bias_ih).chunk(3, 1)
         hr, hz, hn = F.linear(hx, self.weight_hh, self.bias_hh).chunk(3, 1)
